@@ -1,0 +1,30 @@
+"""Time helpers. Store aware UTC; show Europe/London; build local wall-clock times safely.
+
+Shift and clock arithmetic must be right on the nights the clocks change, so
+local times are always turned into instants with zoneinfo, never by adding hours.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def local_instant(day: dt.date, at: dt.time) -> dt.datetime:
+    """The instant a London wall clock shows `at` on `day`.
+
+    In the spring gap (01:00–02:00 does not exist) fold=0 moves the time forward;
+    in the autumn overlap (01:00–02:00 happens twice) fold=0 takes the first.
+    """
+    naive = dt.datetime.combine(day, at)
+    aware = naive.replace(tzinfo=LONDON)
+    # Normalise through UTC so non-existent times resolve to a real instant.
+    return aware.astimezone(dt.UTC).astimezone(LONDON)
+
+
+def local_date(instant: dt.datetime) -> dt.date:
+    return instant.astimezone(LONDON).date()
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return local_instant(day, dt.time(0, 0))
