@@ -28,6 +28,9 @@ INSTALLED_APPS = [
     "crisis_care.workforce",
     "crisis_care.people",
 ]
+# Demo data and factories; production settings leave this out.
+if os.environ.get("CRISIS_CARE_NONPROD", "1") == "1":
+    INSTALLED_APPS.append("crisis_care.nonprod")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -5,7 +5,9 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import INSTALLED_APPS, SECRET_KEY
+
+INSTALLED_APPS = [a for a in INSTALLED_APPS if a != "crisis_care.nonprod"]
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
