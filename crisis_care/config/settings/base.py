@@ -148,6 +148,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve straight from the finders when not collected (make run, tests); production collects.
+WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [
     BASE_DIR / "crisis_care" / "static",
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
