@@ -3,6 +3,7 @@
 from typing import Any, TypeVar
 
 from django.db.models import F
+from django.utils import timezone
 
 from .models import VersionedModel
 
@@ -19,6 +20,11 @@ class StaleEdit(Exception):
     )
 
 
+def differences(instance: VersionedModel, submitted: dict[str, Any]) -> list[str]:
+    """Fields where what was submitted differs from what the record now holds."""
+    return [name for name, value in submitted.items() if hasattr(instance, name) and getattr(instance, name) != value]
+
+
 def save_if_current(instance: M, *, expected_version: int, fields: dict[str, Any]) -> M:
     """Write `fields` only if the row is still at `expected_version`; bump the version.
 
@@ -26,7 +32,7 @@ def save_if_current(instance: M, *, expected_version: int, fields: dict[str, Any
     """
     model = type(instance)
     updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        **fields, version=F("version") + 1
+        **fields, version=F("version") + 1, updated_at=timezone.now()
     )
     if updated != 1:
         raise StaleEdit(StaleEdit.message)

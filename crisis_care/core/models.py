@@ -35,7 +35,8 @@ class VersionedModel(BaseModel):
 
 class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    role = models.CharField(max_length=40, choices=Role.choices, default=Role.ADMINISTRATOR)
+    # New accounts start with no access to anyone's record until given a care role.
+    role = models.CharField(max_length=40, choices=Role.choices, default=Role.SYSTEM_ADMINISTRATOR)
 
     objects: ClassVar[UserManager["User"]] = UserManager()
 

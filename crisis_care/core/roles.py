@@ -14,7 +14,8 @@ class Role(models.TextChoices):
     SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
 
 
-# Roles that give care directly and so may hold a legitimate relationship with a person.
+# Roles that give care directly: they may record consent and use break-glass.
+# (Clerical administrators may also open records their team holds; see people/rules.py.)
 CLINICAL_ROLES = frozenset(
     {
         Role.SUPPORT_WORKER,

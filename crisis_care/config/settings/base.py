@@ -116,7 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workforce:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 # Lockout: 5 failures for a username from one address locks it for 30 minutes.

@@ -52,9 +52,20 @@ def test_it_refuses_a_stale_edit_and_keeps_the_users_input(signed_in, practition
     assert "There is a problem" in text
     assert "Someone else changed this record while you were editing it" in text
     assert 'value="12 Narborough Road"' in response.text
+    assert "Your form differs from the saved record in: Address line 1, Phone number" in text
     person_in_care.refresh_from_db()
     assert person_in_care.phone == "0116 496 0001"
     assert person_in_care.address_line_1 != "12 Narborough Road"
+
+    # Having checked, the user saves again from the re-shown form: now it is accepted.
+    assert f'name="version" value="{person_in_care.version}"' in response.text
+    again = signed_in(practitioner).post(
+        url, person_post(person_in_care, address_line_1="12 Narborough Road", phone="0116 496 0001")
+    )
+    assert again.status_code == 302
+    person_in_care.refresh_from_db()
+    assert person_in_care.address_line_1 == "12 Narborough Road"
+    assert person_in_care.phone == "0116 496 0001"
 
 
 def test_saving_details_bumps_the_version_and_audits_which_fields_changed(signed_in, practitioner, person_in_care):
