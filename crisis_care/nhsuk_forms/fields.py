@@ -8,13 +8,13 @@ from django.utils import timezone
 
 
 class DateInputWidget(forms.Widget):
-    """Three boxes (day, month, year) posted as <name>-day, <name>-month, <name>-year."""
+    """Three boxes posted as <name>[day], <name>[month], <name>[year] (the NHS.UK date input)."""
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, str]:
-        return {part: (data.get(f"{name}-{part}") or "").strip() for part in ("day", "month", "year")}
+        return {part: (data.get(f"{name}[{part}]") or "").strip() for part in ("day", "month", "year")}
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return not any(f"{name}-{part}" in data for part in ("day", "month", "year"))
+        return not any(f"{name}[{part}]" in data for part in ("day", "month", "year"))
 
     def format_value(self, value: Any) -> dict[str, str]:
         if isinstance(value, dt.date):

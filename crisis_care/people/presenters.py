@@ -104,7 +104,7 @@ def access_log_rows(events: Any) -> list[AccessLogRow]:
                 action=AuditAction(event.action).label,
                 section=event.section,
                 reason=event.reason,
-                flagged=event.flagged_for_review,
+                flagged=event.flagged_for_review or event.detail.get("basis") == "break_glass",
                 review=review,
             )
         )

@@ -204,8 +204,11 @@ def break_glass_grant(*, user: User, person: Person, reason: str) -> BreakGlassA
 
 
 def record_viewed(*, user: User, person: Person, decision: AccessDecision, section: str = "record") -> None:
-    """Every view of a person's record is logged; views under break-glass are flagged."""
-    via_break_glass = decision.access is Access.BREAK_GLASS
+    """Every view of a person's record is logged, with the basis of access.
+
+    Views under break-glass say so in `detail`; only the grant itself is flagged, so the
+    IG lead reviews one row per emergency access, with its views beside it in the log.
+    """
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
@@ -213,7 +216,6 @@ def record_viewed(*, user: User, person: Person, decision: AccessDecision, secti
         person_id=person.pk,
         section=section,
         detail={"basis": decision.access.value},
-        flagged=via_break_glass,
     )
 
 

@@ -93,7 +93,7 @@ def _keep_input_at_current_version(form: Any, current: Any) -> Any:
 @require_http_methods(["GET"])
 def search(request: HttpRequest) -> HttpResponse:
     _require_role(request, PersonAction.SEARCH)
-    searched = any(k in request.GET for k in ("nhs_number", "family_name", "date_of_birth-year"))
+    searched = any(k in request.GET for k in ("nhs_number", "family_name", "date_of_birth[year]"))
     form = PersonSearchForm(request.GET if searched else None)
     results: list[Person] | None = None
     if searched and form.is_valid():

@@ -153,6 +153,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [
     BASE_DIR / "crisis_care" / "static",
+    # Built by `make install` from crisis_care/frontend (not committed).
+    BASE_DIR / "crisis_care" / "static_build",
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
 ]
 STORAGES = {

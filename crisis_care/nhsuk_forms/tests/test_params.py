@@ -10,7 +10,7 @@ class ExampleForm(forms.Form):
 
 
 def test_errors_link_from_the_summary_to_the_field():
-    form = ExampleForm({"name": "", "born-day": "1", "born-month": "", "born-year": "1990"})
+    form = ExampleForm({"name": "", "born[day]": "1", "born[month]": "", "born[year]": "1990"})
     assert not form.is_valid()
 
     summary = error_summary_params(form)
@@ -22,7 +22,7 @@ def test_errors_link_from_the_summary_to_the_field():
 
 
 def test_inputs_keep_what_was_typed_and_show_the_error():
-    form = ExampleForm({"name": "", "born-day": "31", "born-month": "2", "born-year": "1990"})
+    form = ExampleForm({"name": "", "born[day]": "31", "born[month]": "2", "born[year]": "1990"})
     form.is_valid()
 
     assert input_params(form["name"])["errorMessage"] == {"text": "Enter a name"}
@@ -32,6 +32,6 @@ def test_inputs_keep_what_was_typed_and_show_the_error():
 
 
 def test_a_valid_form_has_no_summary():
-    form = ExampleForm({"name": "Sam", "born-day": "1", "born-month": "2", "born-year": "1990"})
+    form = ExampleForm({"name": "Sam", "born[day]": "1", "born[month]": "2", "born[year]": "1990"})
     assert form.is_valid()
     assert error_summary_params(form) is None

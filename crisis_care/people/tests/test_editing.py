@@ -21,9 +21,9 @@ def person_post(person: Person, **overrides: object) -> dict[str, object]:
         "nhs_number": person.nhs_number,
         "given_name": person.given_name,
         "family_name": person.family_name,
-        "date_of_birth-day": person.date_of_birth.day,
-        "date_of_birth-month": person.date_of_birth.month,
-        "date_of_birth-year": person.date_of_birth.year,
+        "date_of_birth[day]": person.date_of_birth.day,
+        "date_of_birth[month]": person.date_of_birth.month,
+        "date_of_birth[year]": person.date_of_birth.year,
         "gender": person.gender,
         "address_line_1": person.address_line_1,
         "town": person.town,
@@ -87,9 +87,9 @@ def test_saving_details_bumps_the_version_and_audits_which_fields_changed(signed
         ({"nhs_number": "9990000011"}, "NHS number is not valid"),
         ({"nhs_number": "12345"}, "NHS number must be 10 digits"),
         ({"postcode": "LE1"}, "Enter a real postcode, like LE1 5WW"),
-        ({"date_of_birth-year": "2999"}, "Date of birth must be today or in the past"),
-        ({"date_of_birth-month": ""}, "Date of birth must include a month"),
-        ({"date_of_birth-day": "31", "date_of_birth-month": "2"}, "Date of birth must be a real date"),
+        ({"date_of_birth[year]": "2999"}, "Date of birth must be today or in the past"),
+        ({"date_of_birth[month]": ""}, "Date of birth must include a month"),
+        ({"date_of_birth[day]": "31", "date_of_birth[month]": "2"}, "Date of birth must be a real date"),
         ({"given_name": ""}, "Enter their first name"),
         ({"interpreter_needed": "on", "interpreter_language": ""}, "Enter the language they need an interpreter for"),
     ],
@@ -114,7 +114,7 @@ def test_registering_a_person_links_them_to_the_registering_team(signed_in, prac
     response = signed_in(practitioner).post(
         reverse("people:register"),
         {"nhs_number": "999 000 0018", "given_name": "Ruth", "family_name": "Okafor",
-         "date_of_birth-day": "2", "date_of_birth-month": "7", "date_of_birth-year": "1986",
+         "date_of_birth[day]": "2", "date_of_birth[month]": "7", "date_of_birth[year]": "1986",
          "gender": "2", "postcode": "LE11 3AB", "phone": "07700 900123", "gp_practice": str(gp.pk)},
     )
 
@@ -129,7 +129,7 @@ def test_it_refuses_a_duplicate_nhs_number(signed_in, practitioner, person_in_ca
     response = signed_in(practitioner).post(
         reverse("people:register"),
         {"nhs_number": person_in_care.nhs_number, "given_name": "Other", "family_name": "Person",
-         "date_of_birth-day": "2", "date_of_birth-month": "7", "date_of_birth-year": "1986", "gender": "Z"},
+         "date_of_birth[day]": "2", "date_of_birth[month]": "7", "date_of_birth[year]": "1986", "gender": "Z"},
     )
 
     assert "A person with this NHS number is already registered" in page_text(response)
@@ -170,8 +170,8 @@ def test_recording_consent_keeps_the_history_and_shows_who_recorded_it(signed_in
     client = signed_in(practitioner)
 
     for scope in ("general", "care_plan"):
-        response = client.post(url, {"scope": scope, "capacity": "has", "review_on-day": review.day,
-                                     "review_on-month": review.month, "review_on-year": review.year})
+        response = client.post(url, {"scope": scope, "capacity": "has", "review_on[day]": review.day,
+                                     "review_on[month]": review.month, "review_on[year]": review.year})
         assert response.status_code == 302
 
     contact.refresh_from_db()
@@ -188,8 +188,8 @@ def test_lacking_capacity_needs_a_best_interests_note(signed_in, practitioner, p
 
     response = signed_in(practitioner).post(
         reverse("people:consent_create", args=[person_in_care.pk, contact.pk]),
-        {"scope": "care_plan", "capacity": "lacks", "review_on-day": review.day,
-         "review_on-month": review.month, "review_on-year": review.year},
+        {"scope": "care_plan", "capacity": "lacks", "review_on[day]": review.day,
+         "review_on[month]": review.month, "review_on[year]": review.year},
     )
 
     assert "Explain the best-interests decision" in page_text(response)

@@ -56,7 +56,7 @@ def test_it_refuses_a_user_without_a_legitimate_relationship_and_audits_the_atte
     assert refused.actor == outsider
 
 
-def test_break_glass_opens_the_record_and_flags_every_access_for_review(
+def test_break_glass_opens_the_record_flags_the_grant_and_marks_each_view(
     signed_in, staff_user, other_team, person_in_care
 ):
     outsider = staff_user(Role.REGISTERED_PRACTITIONER, in_team=other_team)
@@ -75,7 +75,8 @@ def test_break_glass_opens_the_record_and_flags_every_access_for_review(
     assert grant.flagged_for_review
     assert "Called by police" in grant.reason
     view = AuditEvent.objects.get(person_id=person_in_care.pk, action=AuditAction.VIEW)
-    assert view.flagged_for_review
+    assert view.detail == {"basis": "break_glass"}
+    assert AuditEvent.objects.filter(flagged_for_review=True).count() == 1
 
 
 def test_break_glass_needs_a_reason(signed_in, staff_user, other_team, person_in_care):

@@ -26,8 +26,8 @@ def test_it_finds_people_by_last_name_and_date_of_birth_ignoring_case(signed_in,
     dob = person_in_care.date_of_birth
     response = signed_in(practitioner).get(
         reverse("people:search"),
-        {"family_name": "ellison", "date_of_birth-day": dob.day, "date_of_birth-month": dob.month,
-         "date_of_birth-year": dob.year},
+        {"family_name": "ellison", "date_of_birth[day]": dob.day, "date_of_birth[month]": dob.month,
+         "date_of_birth[year]": dob.year},
     )
 
     assert "ELLISON, Sam" in page_text(response)
@@ -51,7 +51,7 @@ def test_it_explains_an_nhs_number_that_fails_the_check(signed_in, practitioner)
 
 
 def test_it_asks_for_a_date_of_birth_with_a_last_name(signed_in, practitioner):
-    response = signed_in(practitioner).get(reverse("people:search"), {"family_name": "Ellison", "date_of_birth-year": ""})
+    response = signed_in(practitioner).get(reverse("people:search"), {"family_name": "Ellison", "date_of_birth[year]": ""})
 
     assert "Enter their date of birth as well as their last name" in page_text(response)
 
@@ -72,8 +72,8 @@ def test_search_issues_a_fixed_number_of_queries_however_many_results(
         person = factories.PersonFactory(family_name="Patel", date_of_birth="1980-03-31")
         factories.CareTeamLinkFactory(team=team, person=person)
     client = signed_in(practitioner)
-    params = {"family_name": "Patel", "date_of_birth-day": "31", "date_of_birth-month": "3",
-              "date_of_birth-year": "1980"}
+    params = {"family_name": "Patel", "date_of_birth[day]": "31", "date_of_birth[month]": "3",
+              "date_of_birth[year]": "1980"}
 
     # session, user, the search with relationship flags (teams joined in), audit insert
     # inside a savepoint pair, session save.
