@@ -15,7 +15,9 @@ from crisis_care.workforce.models import Team
 
 @pytest.fixture
 def team(db: None) -> Team:
-    return factories.TeamFactory(name="LLR Adult Crisis Resolution and Home Treatment Team", code="llr-crht")
+    return factories.TeamFactory(
+        name="LLR Adult Crisis Resolution and Home Treatment Team", code="llr-crht"
+    )
 
 
 @pytest.fixture
@@ -28,7 +30,9 @@ def staff_user(team: Team) -> Callable[..., User]:
     """staff_user(role, team=...) -> a signed-up member of staff in that team (default: `team`)."""
 
     def make(role: Role = Role.REGISTERED_PRACTITIONER, in_team: Team | None = team) -> User:
-        staff = factories.StaffMemberFactory(role=role, team=in_team if in_team is not None else False)
+        staff = factories.StaffMemberFactory(
+            role=role, team=in_team if in_team is not None else False
+        )
         return staff.user
 
     return make

@@ -22,7 +22,11 @@ class StaleEdit(Exception):
 
 def differences(instance: VersionedModel, submitted: dict[str, Any]) -> list[str]:
     """Fields where what was submitted differs from what the record now holds."""
-    return [name for name, value in submitted.items() if hasattr(instance, name) and getattr(instance, name) != value]
+    return [
+        name
+        for name, value in submitted.items()
+        if hasattr(instance, name) and getattr(instance, name) != value
+    ]
 
 
 def save_if_current(instance: M, *, expected_version: int, fields: dict[str, Any]) -> M:

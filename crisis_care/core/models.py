@@ -1,9 +1,9 @@
 """Shared model parts: the user, the base model and the append-only audit log."""
 
 import uuid
-from typing import Any, ClassVar
+from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from .roles import Role
@@ -37,8 +37,6 @@ class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # New accounts start with no access to anyone's record until given a care role.
     role = models.CharField(max_length=40, choices=Role.choices, default=Role.SYSTEM_ADMINISTRATOR)
-
-    objects: ClassVar[UserManager["User"]] = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -115,6 +113,9 @@ class AuditEvent(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.actor_name or 'system'} {self.action} {self.object_type} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditLogIsAppendOnly("Audit events cannot be changed.")
@@ -134,3 +135,6 @@ class AuditReview(BaseModel):
         choices=[("appropriate", "Appropriate"), ("inappropriate", "Not appropriate, escalated")],
     )
     note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Review of {self.event_id}: {self.outcome}"

@@ -61,14 +61,16 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation; POST (with CSRF) signs out."""
     if request.method == "POST":
         if request.user.is_authenticated:
-            audit_record(actor=request.user, action=AuditAction.LOGOUT, object_type="session")  # type: ignore[arg-type]
+            audit_record(actor=request.user, action=AuditAction.LOGOUT, object_type="session")
         logout(request)
         return redirect("core:login")
     return render(request, "core/logout.jinja", {"title": "Sign out"})
 
 
 @login_not_required
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     return render(request, "core/locked_out.jinja", {"title": "Account locked"}, status=429)
 
 
@@ -84,7 +86,10 @@ def root(request: HttpRequest) -> HttpResponseBase:
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(
-        request, "core/403.jinja", {"title": "You cannot see this page", "reason": str(exception or "")}, status=403
+        request,
+        "core/403.jinja",
+        {"title": "You cannot see this page", "reason": str(exception or "")},
+        status=403,
     )
 
 
@@ -93,4 +98,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/500.jinja", {"title": "Sorry, there is a problem with the service"}, status=500)
+    return render(
+        request,
+        "core/500.jinja",
+        {"title": "Sorry, there is a problem with the service"},
+        status=500,
+    )

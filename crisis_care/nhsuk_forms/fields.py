@@ -11,7 +11,9 @@ class DateInputWidget(forms.Widget):
     """Three boxes posted as <name>[day], <name>[month], <name>[year] (the NHS.UK date input)."""
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, str]:
-        return {part: (data.get(f"{name}[{part}]") or "").strip() for part in ("day", "month", "year")}
+        return {
+            part: (data.get(f"{name}[{part}]") or "").strip() for part in ("day", "month", "year")
+        }
 
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return not any(f"{name}[{part}]" in data for part in ("day", "month", "year"))
@@ -51,7 +53,7 @@ class NhsDateField(forms.Field):
         except ValueError as error:
             raise forms.ValidationError(f"{label} must be a real date") from error
         if year < 1000:
-            raise forms.ValidationError(f"Year must include 4 numbers")
+            raise forms.ValidationError("Year must include 4 numbers")
         try:
             return dt.date(year, month, day)
         except ValueError as error:

@@ -8,6 +8,7 @@ error summary links land on the right input.
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.boundfield import BoundField
 
 from .fields import DateInputWidget
@@ -49,7 +50,9 @@ def _common(field: BoundField, params: dict[str, Any] | None) -> dict[str, Any]:
 
 def input_params(field: BoundField, params: dict[str, Any] | None = None) -> dict[str, Any]:
     value = field.value()
-    base = _common(field, {"label": {"text": str(field.label)}, "value": "" if value is None else value})
+    base = _common(
+        field, {"label": {"text": str(field.label)}, "value": "" if value is None else value}
+    )
     if field.field.required:
         base.setdefault("attributes", {})
     return _merge(base, params)
@@ -63,7 +66,7 @@ def _choice_items(field: BoundField, checked_key: str) -> list[dict[str, Any]]:
     value = field.value()
     selected = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
     items = []
-    for choice_value, choice_label in field.field.choices:
+    for choice_value, choice_label in getattr(field.field, "choices", []):
         items.append(
             {
                 "value": str(choice_value),
@@ -103,9 +106,24 @@ def date_params(field: BoundField, params: dict[str, Any] | None = None) -> dict
             "namePrefix": field.html_name,
             "fieldset": {"legend": {"text": str(field.label), "size": "s"}},
             "items": [
-                {"name": "day", "label": "Day", "classes": "nhsuk-input--width-2", "value": values.get("day", "")},
-                {"name": "month", "label": "Month", "classes": "nhsuk-input--width-2", "value": values.get("month", "")},
-                {"name": "year", "label": "Year", "classes": "nhsuk-input--width-4", "value": values.get("year", "")},
+                {
+                    "name": "day",
+                    "label": "Day",
+                    "classes": "nhsuk-input--width-2",
+                    "value": values.get("day", ""),
+                },
+                {
+                    "name": "month",
+                    "label": "Month",
+                    "classes": "nhsuk-input--width-2",
+                    "value": values.get("month", ""),
+                },
+                {
+                    "name": "year",
+                    "label": "Year",
+                    "classes": "nhsuk-input--width-4",
+                    "value": values.get("year", ""),
+                },
             ],
         },
     )
@@ -115,7 +133,9 @@ def date_params(field: BoundField, params: dict[str, Any] | None = None) -> dict
     return _merge(base, params)
 
 
-def error_summary_params(*forms_: forms.BaseForm, extra: list[str] | None = None) -> dict[str, Any] | None:
+def error_summary_params(
+    *forms_: forms.BaseForm, extra: list[str] | None = None
+) -> dict[str, Any] | None:
     """The NHS.UK error summary for one or more forms, or None when all are valid."""
     error_list: list[dict[str, Any]] = [{"text": message} for message in extra or []]
     for form in forms_:
@@ -124,7 +144,7 @@ def error_summary_params(*forms_: forms.BaseForm, extra: list[str] | None = None
         for message in form.non_field_errors():
             error_list.append({"text": str(message)})
         for name in form.errors:
-            if name == forms.forms.NON_FIELD_ERRORS:
+            if name == NON_FIELD_ERRORS:
                 continue
             bound = form[name]
             for message in bound.errors:

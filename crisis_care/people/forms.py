@@ -7,7 +7,12 @@ from django import forms
 from crisis_care.nhsuk_forms.fields import NhsDateField
 
 from .models import Capacity, Gender, GPPractice, Involvement, Relationship, ShareScope
-from .validators import normalise_nhs_number, normalise_postcode, validate_nhs_number, validate_postcode
+from .validators import (
+    normalise_nhs_number,
+    normalise_postcode,
+    validate_nhs_number,
+    validate_postcode,
+)
 
 
 def _nhs_number_field(required: bool) -> forms.CharField:
@@ -23,8 +28,12 @@ def _nhs_number_field(required: bool) -> forms.CharField:
 class PersonSearchForm(forms.Form):
     nhs_number = _nhs_number_field(required=False)
     family_name = forms.CharField(label="Last name", required=False, max_length=100)
-    date_of_birth = NhsDateField(label="Date of birth", required=False, allow_future=False,
-                                 help_text="For example, 31 3 1980")
+    date_of_birth = NhsDateField(
+        label="Date of birth",
+        required=False,
+        allow_future=False,
+        help_text="For example, 31 3 1980",
+    )
 
     def clean_nhs_number(self) -> str:
         value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
@@ -54,33 +63,55 @@ class PersonForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     nhs_number = _nhs_number_field(required=False)
-    given_name = forms.CharField(label="First name", max_length=100,
-                                 error_messages={"required": "Enter their first name"})
-    family_name = forms.CharField(label="Last name", max_length=100,
-                                  error_messages={"required": "Enter their last name"})
-    preferred_name = forms.CharField(label="Preferred name (optional)", max_length=100, required=False)
-    date_of_birth = NhsDateField(label="Date of birth", allow_future=False,
-                                 help_text="For example, 31 3 1980",
-                                 error_messages={"required": "Enter their date of birth"})
-    gender = forms.ChoiceField(label="Gender", choices=Gender.choices, initial=Gender.NOT_KNOWN,
-                               widget=forms.RadioSelect)
+    given_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter their first name"}
+    )
+    family_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter their last name"}
+    )
+    preferred_name = forms.CharField(
+        label="Preferred name (optional)", max_length=100, required=False
+    )
+    date_of_birth = NhsDateField(
+        label="Date of birth",
+        allow_future=False,
+        help_text="For example, 31 3 1980",
+        error_messages={"required": "Enter their date of birth"},
+    )
+    gender = forms.ChoiceField(
+        label="Gender", choices=Gender.choices, initial=Gender.NOT_KNOWN, widget=forms.RadioSelect
+    )
     pronouns = forms.CharField(label="Pronouns (optional)", max_length=40, required=False)
     address_line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
-    address_line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    address_line_2 = forms.CharField(
+        label="Address line 2 (optional)", max_length=200, required=False
+    )
     town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(label="Postcode", max_length=8, required=False)
     phone = forms.CharField(label="Phone number", max_length=30, required=False)
-    email = forms.EmailField(label="Email address (optional)", required=False,
-                             error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"})
-    gp_practice = forms.ModelChoiceField(label="GP practice", queryset=GPPractice.objects.none(), required=False,
-                                         empty_label="Not known")
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    gp_practice = forms.ModelChoiceField(
+        label="GP practice",
+        queryset=GPPractice.objects.none(),
+        required=False,
+        empty_label="Not known",
+    )
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
     interpreter_language = forms.CharField(label="Language", max_length=100, required=False)
     uses_bsl = forms.BooleanField(label="Uses British Sign Language (BSL)", required=False)
     easy_read = forms.BooleanField(label="Needs information in Easy Read", required=False)
-    other_adjustments = forms.CharField(label="Other adjustments (optional)", required=False,
-                                        widget=forms.Textarea,
-                                        help_text="For example, hearing loop, large print, avoid phone calls")
+    other_adjustments = forms.CharField(
+        label="Other adjustments (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="For example, hearing loop, large print, avoid phone calls",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,45 +133,73 @@ class PersonForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("interpreter_needed") and not data.get("interpreter_language"):
-            self.add_error("interpreter_language", "Enter the language they need an interpreter for")
+            self.add_error(
+                "interpreter_language", "Enter the language they need an interpreter for"
+            )
         return data
 
 
 class ContactForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    name = forms.CharField(label="Full name", max_length=200, error_messages={"required": "Enter their name"})
-    relationship = forms.ChoiceField(label="Relationship to the person", choices=Relationship.choices,
-                                     widget=forms.RadioSelect,
-                                     error_messages={"required": "Select their relationship to the person"})
+    name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter their name"}
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the person",
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select their relationship to the person"},
+    )
     phone = forms.CharField(label="Phone number", max_length=30, required=False)
-    email = forms.EmailField(label="Email address (optional)", required=False,
-                             error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"})
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
     address = forms.CharField(label="Address (optional)", max_length=300, required=False)
     is_carer = forms.BooleanField(label="They are a carer for the person", required=False)
     is_next_of_kin = forms.BooleanField(label="They are the person's next of kin", required=False)
-    involvement = forms.ChoiceField(label="Does the person want them involved in their care?",
-                                    choices=Involvement.choices, widget=forms.RadioSelect,
-                                    error_messages={"required": "Select whether the person wants them involved"})
-    involvement_note = forms.CharField(label="In the person's words (optional)", required=False,
-                                       widget=forms.Textarea)
+    involvement = forms.ChoiceField(
+        label="Does the person want them involved in their care?",
+        choices=Involvement.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the person wants them involved"},
+    )
+    involvement_note = forms.CharField(
+        label="In the person's words (optional)", required=False, widget=forms.Textarea
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("phone") and not data.get("email") and not data.get("address"):
-            self.add_error("phone", "Enter at least one way to reach them: a phone number, email or address")
+            self.add_error(
+                "phone", "Enter at least one way to reach them: a phone number, email or address"
+            )
         return data
 
 
 class ConsentForm(forms.Form):
-    scope = forms.ChoiceField(label="What has the person agreed can be shared with them?",
-                              choices=ShareScope.choices, widget=forms.RadioSelect,
-                              error_messages={"required": "Select what can be shared"})
-    capacity = forms.ChoiceField(label="Capacity to make this decision", choices=Capacity.choices,
-                                 widget=forms.RadioSelect, initial=Capacity.HAS_CAPACITY,
-                                 error_messages={"required": "Select the person's capacity for this decision"})
-    review_on = NhsDateField(label="Review date", allow_past=False,
-                             help_text="When this should be asked again. For example, 31 3 2027",
-                             error_messages={"required": "Enter a review date"})
+    scope = forms.ChoiceField(
+        label="What has the person agreed can be shared with them?",
+        choices=ShareScope.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what can be shared"},
+    )
+    capacity = forms.ChoiceField(
+        label="Capacity to make this decision",
+        choices=Capacity.choices,
+        widget=forms.RadioSelect,
+        initial=Capacity.HAS_CAPACITY,
+        error_messages={"required": "Select the person's capacity for this decision"},
+    )
+    review_on = NhsDateField(
+        label="Review date",
+        allow_past=False,
+        help_text="When this should be asked again. For example, 31 3 2027",
+        error_messages={"required": "Enter a review date"},
+    )
     note = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
 
     def clean(self) -> dict[str, Any]:

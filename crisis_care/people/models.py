@@ -89,7 +89,12 @@ class Person(VersionedModel):
 
     @property
     def has_communication_needs(self) -> bool:
-        return self.interpreter_needed or self.uses_bsl or self.easy_read or bool(self.other_adjustments)
+        return (
+            self.interpreter_needed
+            or self.uses_bsl
+            or self.easy_read
+            or bool(self.other_adjustments)
+        )
 
 
 class Relationship(models.TextChoices):
@@ -157,8 +162,12 @@ class ConsentRecord(BaseModel):
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="consent_history")
     scope = models.CharField(max_length=20, choices=ShareScope.choices)
-    capacity = models.CharField(max_length=20, choices=Capacity.choices, default=Capacity.HAS_CAPACITY)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    capacity = models.CharField(
+        max_length=20, choices=Capacity.choices, default=Capacity.HAS_CAPACITY
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField()
     review_on = models.DateField()
     note = models.TextField(blank=True)

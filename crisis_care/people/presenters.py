@@ -23,7 +23,10 @@ def consent_tag(contact: Contact) -> dict[str, str]:
     consent = contact.current_consent
     if consent is None:
         return {"text": "Consent not recorded", "classes": "nhsuk-tag--grey"}
-    return {"text": f"Share: {ShareScope(consent.scope).label}", "classes": _SCOPE_TAG[ShareScope(consent.scope)]}
+    return {
+        "text": f"Share: {ShareScope(consent.scope).label}",
+        "classes": _SCOPE_TAG[ShareScope(consent.scope)],
+    }
 
 
 def consent_summary(contact: Contact, today: dt.date | None = None) -> str:
@@ -34,7 +37,9 @@ def consent_summary(contact: Contact, today: dt.date | None = None) -> str:
     review = f"review by {date_long(consent.review_on)}"
     if consent.review_on < today:
         review = f"review was due {date_long(consent.review_on)}: ask again"
-    capacity = "" if consent.capacity == Capacity.HAS_CAPACITY else f" {Capacity(consent.capacity).label}."
+    capacity = (
+        "" if consent.capacity == Capacity.HAS_CAPACITY else f" {Capacity(consent.capacity).label}."
+    )
     return (
         f"{ShareScope(consent.scope).label}. Recorded by {consent.recorded_by} on "
         f"{date_long(consent.recorded_at)}; {review}.{capacity}"
@@ -72,7 +77,11 @@ def communication_needs(person: Person) -> list[str]:
 
 
 def address_lines(person: Person) -> list[str]:
-    return [line for line in (person.address_line_1, person.address_line_2, person.town, person.postcode) if line]
+    return [
+        line
+        for line in (person.address_line_1, person.address_line_2, person.town, person.postcode)
+        if line
+    ]
 
 
 @dataclass(frozen=True)
@@ -94,13 +103,17 @@ def access_log_rows(events: Any) -> list[AccessLogRow]:
         if event.flagged_for_review:
             reviewed = getattr(event, "review", None) if _has_review(event) else None
             review = (
-                f"Reviewed by {reviewed.reviewed_by}: {reviewed.get_outcome_display()}" if reviewed else "Awaiting review"
+                f"Reviewed by {reviewed.reviewed_by}: {reviewed.get_outcome_display()}"
+                if reviewed
+                else "Awaiting review"
             )
         rows.append(
             AccessLogRow(
                 when=event.occurred_at,
                 who=event.actor_name or "Unknown",
-                role=Role(event.actor_role).label if event.actor_role in Role.values else event.actor_role,
+                role=Role(event.actor_role).label
+                if event.actor_role in Role.values
+                else event.actor_role,
                 action=AuditAction(event.action).label,
                 section=event.section,
                 reason=event.reason,
@@ -114,6 +127,6 @@ def access_log_rows(events: Any) -> list[AccessLogRow]:
 def _has_review(event: AuditEvent) -> bool:
     try:
         event.review  # noqa: B018 - touching the relation tells us if it exists
-    except AuditEvent.review.RelatedObjectDoesNotExist:  # type: ignore[attr-defined]
+    except AuditEvent.review.RelatedObjectDoesNotExist:
         return False
     return True

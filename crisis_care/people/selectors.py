@@ -13,7 +13,7 @@ from crisis_care.core.models import AuditEvent, User
 from crisis_care.core.roles import Role
 from crisis_care.workforce.selectors import teams_for_user
 
-from .models import BreakGlassAccess, CareTeamLink, Contact, ConsentRecord, Person
+from .models import BreakGlassAccess, CareTeamLink, ConsentRecord, Contact, Person
 from .rules import (
     NEEDS_RELATIONSHIP,
     RELATIONSHIP_FREE_ROLES_FOR_ACCESS_LOG,
@@ -63,9 +63,12 @@ class AccessDecision:
 def person_access(*, user: User, person: Person, action: PersonAction) -> AccessDecision:
     """May this user do `action` to this person's record, and on what basis?"""
     if not role_may(user.role, action):
-        return AccessDecision(Access.ROLE_DENIED, f"Your role ({user.role_label}) does not allow this.")
+        return AccessDecision(
+            Access.ROLE_DENIED, f"Your role ({user.role_label}) does not allow this."
+        )
     if action not in NEEDS_RELATIONSHIP and (
-        action is not PersonAction.VIEW_ACCESS_LOG or user.role in RELATIONSHIP_FREE_ROLES_FOR_ACCESS_LOG
+        action is not PersonAction.VIEW_ACCESS_LOG
+        or user.role in RELATIONSHIP_FREE_ROLES_FOR_ACCESS_LOG
     ):
         return AccessDecision(Access.RELATIONSHIP, "")
     if legitimate_links(user=user).filter(person=person).exists():
@@ -78,7 +81,8 @@ def person_access(*, user: User, person: Person, action: PersonAction) -> Access
             "None of your teams is caring for this person, so you cannot open their record.",
         )
     return AccessDecision(
-        Access.ROLE_DENIED, "None of your teams is caring for this person, so you cannot open their record."
+        Access.ROLE_DENIED,
+        "None of your teams is caring for this person, so you cannot open their record.",
     )
 
 
@@ -99,11 +103,17 @@ def person_search(
     if nhs_number:
         people = people.filter(nhs_number=normalise_nhs_number(nhs_number))
     elif family_name and date_of_birth:
-        people = people.filter(family_name_search=family_name.strip().casefold(), date_of_birth=date_of_birth)
+        people = people.filter(
+            family_name_search=family_name.strip().casefold(), date_of_birth=date_of_birth
+        )
     else:
         return []
     links = legitimate_links(user=user).filter(person=OuterRef("pk"))
-    return list(people.annotate(has_relationship=Exists(links)).order_by("family_name", "given_name")[:limit])
+    return list(
+        people.annotate(has_relationship=Exists(links)).order_by("family_name", "given_name")[
+            :limit
+        ]
+    )
 
 
 def person_record(*, pk: uuid.UUID) -> Person:
@@ -145,10 +155,9 @@ def access_log(*, person: Person, limit: int = 500) -> QuerySet[AuditEvent]:
 
 def flagged_events_to_review(*, limit: int = 200) -> QuerySet[AuditEvent]:
     """Break-glass accesses (and anything else flagged) not yet reviewed, oldest first."""
-    return (
-        AuditEvent.objects.filter(flagged_for_review=True, review__isnull=True)
-        .order_by("occurred_at")[:limit]
-    )
+    return AuditEvent.objects.filter(flagged_for_review=True, review__isnull=True).order_by(
+        "occurred_at"
+    )[:limit]
 
 
 def recently_reviewed_events(*, limit: int = 50) -> QuerySet[AuditEvent]:
@@ -169,5 +178,3 @@ def flagged_event_get(*, pk: uuid.UUID) -> AuditEvent:
 
 def is_auditor(user: User) -> bool:
     return user.role == Role.IG_AUDITOR
-
-

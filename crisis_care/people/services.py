@@ -19,18 +19,40 @@ from crisis_care.core.models import AuditAction, AuditEvent, AuditReview, User
 from crisis_care.workforce.models import Team
 
 from .models import BreakGlassAccess, CareTeamLink, ConsentRecord, Contact, Person
-from .selectors import Access, AccessDecision
+from .selectors import AccessDecision
 from .validators import normalise_nhs_number, normalise_postcode
 
 PERSON_FIELDS = (
-    "nhs_number", "given_name", "family_name", "preferred_name", "date_of_birth", "gender",
-    "pronouns", "address_line_1", "address_line_2", "town", "postcode", "phone", "email",
-    "gp_practice", "interpreter_needed", "interpreter_language", "uses_bsl", "easy_read",
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "gender",
+    "pronouns",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "email",
+    "gp_practice",
+    "interpreter_needed",
+    "interpreter_language",
+    "uses_bsl",
+    "easy_read",
     "other_adjustments",
 )
 CONTACT_FIELDS = (
-    "name", "relationship", "phone", "email", "address", "is_carer", "is_next_of_kin",
-    "involvement", "involvement_note",
+    "name",
+    "relationship",
+    "phone",
+    "email",
+    "address",
+    "is_carer",
+    "is_next_of_kin",
+    "involvement",
+    "involvement_note",
 )
 
 
@@ -55,7 +77,9 @@ def _check_nhs_number_free(nhs_number: str, *, exclude: uuid.UUID | None = None)
         clash = clash.exclude(pk=exclude)
     if clash.exists():
         raise ValidationError(
-            {"nhs_number": "A person with this NHS number is already registered: search for them instead"}
+            {
+                "nhs_number": "A person with this NHS number is already registered: search for them instead"
+            }
         )
 
 
@@ -71,7 +95,9 @@ def person_register(*, data: dict[str, Any], team: Team, by: User) -> Person:
 
 
 @transaction.atomic
-def person_update(*, person: Person, data: dict[str, Any], expected_version: int, by: User) -> Person:
+def person_update(
+    *, person: Person, data: dict[str, Any], expected_version: int, by: User
+) -> Person:
     """Save changes to a person's details, refusing a stale edit (StaleEdit)."""
     cleaned = _clean_person_data(data)
     _check_nhs_number_free(cleaned.get("nhs_number", ""), exclude=person.pk)
@@ -90,13 +116,19 @@ def person_update(*, person: Person, data: dict[str, Any], expected_version: int
 
 @transaction.atomic
 def contact_create(*, person: Person, data: dict[str, Any], by: User) -> Contact:
-    contact = Contact.objects.create(person=person, **{k: data[k] for k in CONTACT_FIELDS if k in data})
-    audit_record(actor=by, action=AuditAction.CREATE, obj=contact, person_id=person.pk, section="contacts")
+    contact = Contact.objects.create(
+        person=person, **{k: data[k] for k in CONTACT_FIELDS if k in data}
+    )
+    audit_record(
+        actor=by, action=AuditAction.CREATE, obj=contact, person_id=person.pk, section="contacts"
+    )
     return contact
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, data: dict[str, Any], expected_version: int, by: User) -> Contact:
+def contact_update(
+    *, contact: Contact, data: dict[str, Any], expected_version: int, by: User
+) -> Contact:
     cleaned = {k: data[k] for k in CONTACT_FIELDS if k in data}
     before = {k: getattr(contact, k) for k in cleaned}
     contact = save_if_current(contact, expected_version=expected_version, fields=cleaned)
@@ -152,7 +184,12 @@ def consent_record(
 
 @transaction.atomic
 def care_team_link_open(
-    *, team: Team, person: Person, source: str, source_id: uuid.UUID | None, by: User | None,
+    *,
+    team: Team,
+    person: Person,
+    source: str,
+    source_id: uuid.UUID | None,
+    by: User | None,
     at: dt.datetime | None = None,
 ) -> CareTeamLink:
     """Start a team's legitimate relationship with a person (referrals and episodes call this)."""
@@ -160,19 +197,29 @@ def care_team_link_open(
         team=team, person=person, source=source, source_id=source_id, opened_at=at or timezone.now()
     )
     audit_record(
-        actor=by, action=AuditAction.CREATE, obj=link, person_id=person.pk, section="care team",
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=link,
+        person_id=person.pk,
+        section="care team",
         detail={"team": team.name, "source": source},
     )
     return link
 
 
 @transaction.atomic
-def care_team_link_close(*, link: CareTeamLink, by: User | None, at: dt.datetime | None = None) -> CareTeamLink:
+def care_team_link_close(
+    *, link: CareTeamLink, by: User | None, at: dt.datetime | None = None
+) -> CareTeamLink:
     if link.closed_at is None:
         link.closed_at = at or timezone.now()
         link.save(update_fields=["closed_at", "updated_at"])
         audit_record(
-            actor=by, action=AuditAction.UPDATE, obj=link, person_id=link.person_id, section="care team",
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=link,
+            person_id=link.person_id,
+            section="care team",
             detail={"closed": True},
         )
     return link
@@ -203,7 +250,9 @@ def break_glass_grant(*, user: User, person: Person, reason: str) -> BreakGlassA
     return grant
 
 
-def record_viewed(*, user: User, person: Person, decision: AccessDecision, section: str = "record") -> None:
+def record_viewed(
+    *, user: User, person: Person, decision: AccessDecision, section: str = "record"
+) -> None:
     """Every view of a person's record is logged, with the basis of access.
 
     Views under break-glass say so in `detail`; only the grant itself is flagged, so the
@@ -219,7 +268,9 @@ def record_viewed(*, user: User, person: Person, decision: AccessDecision, secti
     )
 
 
-def record_access_refused(*, user: User, person: Person, decision: AccessDecision, section: str) -> None:
+def record_access_refused(
+    *, user: User, person: Person, decision: AccessDecision, section: str
+) -> None:
     audit_record(
         actor=user,
         action=AuditAction.ACCESS_DENIED,
@@ -236,7 +287,10 @@ def search_logged(*, user: User, by_nhs_number: bool, results: int) -> None:
         actor=user,
         action=AuditAction.SEARCH,
         object_type="people.Person",
-        detail={"by": "nhs_number" if by_nhs_number else "name_and_date_of_birth", "results": results},
+        detail={
+            "by": "nhs_number" if by_nhs_number else "name_and_date_of_birth",
+            "results": results,
+        },
     )
 
 

@@ -14,5 +14,7 @@ urlpatterns = [
     path("<uuid:pk>/access-log/", views.access_log, name="access_log"),
     path("<uuid:pk>/contacts/new/", views.contact_create, name="contact_create"),
     path("<uuid:pk>/contacts/<uuid:contact_pk>/edit/", views.contact_edit, name="contact_edit"),
-    path("<uuid:pk>/contacts/<uuid:contact_pk>/consent/", views.consent_create, name="consent_create"),
+    path(
+        "<uuid:pk>/contacts/<uuid:contact_pk>/consent/", views.consent_create, name="consent_create"
+    ),
 ]

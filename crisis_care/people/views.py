@@ -19,7 +19,14 @@ from crisis_care.core.models import AuditEvent, User
 from crisis_care.workforce.selectors import teams_for_user
 
 from . import presenters, selectors, services
-from .forms import AccessReviewForm, BreakGlassForm, ConsentForm, ContactForm, PersonForm, PersonSearchForm
+from .forms import (
+    AccessReviewForm,
+    BreakGlassForm,
+    ConsentForm,
+    ContactForm,
+    PersonForm,
+    PersonSearchForm,
+)
 from .models import Contact, Person
 from .rules import PersonAction, role_may
 from .selectors import Access
@@ -47,13 +54,16 @@ def _person_or_404(pk: uuid.UUID, *, record: bool = False) -> Person:
         raise Http404("No such person") from error
 
 
-def _open(request: HttpRequest, pk: uuid.UUID, action: PersonAction, *, section: str,
-          record: bool = False) -> tuple[Person, selectors.AccessDecision]:
+def _open(
+    request: HttpRequest, pk: uuid.UUID, action: PersonAction, *, section: str, record: bool = False
+) -> tuple[Person, selectors.AccessDecision]:
     """Load a person and check access; a refusal is audited and shown as a 403 page."""
     person = _person_or_404(pk, record=record)
     decision = selectors.person_access(user=_user(request), person=person, action=action)
     if not decision.allowed:
-        services.record_access_refused(user=_user(request), person=person, decision=decision, section=section)
+        services.record_access_refused(
+            user=_user(request), person=person, decision=decision, section=section
+        )
         raise RecordAccessRefused(person, decision)
     return person, decision
 
@@ -85,8 +95,11 @@ def _keep_input_at_current_version(form: Any, current: Any) -> Any:
     data["version"] = str(current.version)
     kept = type(form)(data)
     kept.is_valid()
-    kept.conflicts = [kept.fields[name].label for name in differences(current, form.cleaned_data)
-                      if name in kept.fields and name != "version"]
+    kept.conflicts = [
+        kept.fields[name].label
+        for name in differences(current, form.cleaned_data)
+        if name in kept.fields and name != "version"
+    ]
     return kept
 
 
@@ -104,7 +117,9 @@ def search(request: HttpRequest) -> HttpResponse:
             date_of_birth=form.cleaned_data["date_of_birth"],
         )
         services.search_logged(
-            user=_user(request), by_nhs_number=bool(form.cleaned_data["nhs_number"]), results=len(results)
+            user=_user(request),
+            by_nhs_number=bool(form.cleaned_data["nhs_number"]),
+            results=len(results),
         )
     return render(
         request,
@@ -122,7 +137,9 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     try:
-        person, decision = _open(request, pk, PersonAction.VIEW_RECORD, section="record", record=True)
+        person, decision = _open(
+            request, pk, PersonAction.VIEW_RECORD, section="record", record=True
+        )
     except RecordAccessRefused as refusal:
         return _refused(request, refusal)
     services.record_viewed(user=_user(request), person=person, decision=decision)
@@ -164,8 +181,12 @@ def person_register(request: HttpRequest) -> HttpResponseBase:
     return render(
         request,
         "people/person_form.jinja",
-        {"title": "Register a new person", "form": form, "has_errors": bool(form.errors),
-         "back_link": {"href": reverse("people:search"), "text": "Back to find a person"}},
+        {
+            "title": "Register a new person",
+            "form": form,
+            "has_errors": bool(form.errors),
+            "back_link": {"href": reverse("people:search"), "text": "Back to find a person"},
+        },
     )
 
 
@@ -181,7 +202,10 @@ def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
         if form.is_valid():
             try:
                 services.person_update(
-                    person=person, data=form.cleaned_data, expected_version=_version(form), by=_user(request)
+                    person=person,
+                    data=form.cleaned_data,
+                    expected_version=_version(form),
+                    by=_user(request),
                 )
             except StaleEdit:
                 person = selectors.person_get(pk=person.pk)
@@ -204,7 +228,10 @@ def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
             "stale": stale,
             "stale_message": StaleEdit.message,
             "has_errors": bool(form.errors) or stale,
-            "back_link": {"href": reverse("people:detail", args=[person.pk]), "text": "Back to the record"},
+            "back_link": {
+                "href": reverse("people:detail", args=[person.pk]),
+                "text": "Back to the record",
+            },
         },
     )
 
@@ -223,9 +250,16 @@ def contact_create(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     return render(
         request,
         "people/contact_form.jinja",
-        {"title": f"Add a contact for {person.full_name}", "form": form, "person": person,
-         "has_errors": bool(form.errors),
-         "back_link": {"href": reverse("people:detail", args=[person.pk]), "text": "Back to the record"}},
+        {
+            "title": f"Add a contact for {person.full_name}",
+            "form": form,
+            "person": person,
+            "has_errors": bool(form.errors),
+            "back_link": {
+                "href": reverse("people:detail", args=[person.pk]),
+                "text": "Back to the record",
+            },
+        },
     )
 
 
@@ -242,7 +276,10 @@ def contact_edit(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) -> 
         if form.is_valid():
             try:
                 services.contact_update(
-                    contact=contact, data=form.cleaned_data, expected_version=_version(form), by=_user(request)
+                    contact=contact,
+                    data=form.cleaned_data,
+                    expected_version=_version(form),
+                    by=_user(request),
                 )
             except StaleEdit:
                 contact = _contact_or_404(person, contact.pk)
@@ -256,9 +293,19 @@ def contact_edit(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) -> 
     return render(
         request,
         "people/contact_form.jinja",
-        {"title": f"Change {contact.name}'s details", "form": form, "person": person, "contact": contact,
-         "stale": stale, "stale_message": StaleEdit.message, "has_errors": bool(form.errors) or stale,
-         "back_link": {"href": reverse("people:detail", args=[person.pk]), "text": "Back to the record"}},
+        {
+            "title": f"Change {contact.name}'s details",
+            "form": form,
+            "person": person,
+            "contact": contact,
+            "stale": stale,
+            "stale_message": StaleEdit.message,
+            "has_errors": bool(form.errors) or stale,
+            "back_link": {
+                "href": reverse("people:detail", args=[person.pk]),
+                "text": "Back to the record",
+            },
+        },
     )
 
 
@@ -288,9 +335,18 @@ def consent_create(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) -
     return render(
         request,
         "people/consent_form.jinja",
-        {"title": f"What can be shared with {contact.name}", "form": form, "person": person, "contact": contact,
-         "history": list(selectors.consent_history(contact=contact)), "has_errors": bool(form.errors),
-         "back_link": {"href": reverse("people:detail", args=[person.pk]), "text": "Back to the record"}},
+        {
+            "title": f"What can be shared with {contact.name}",
+            "form": form,
+            "person": person,
+            "contact": contact,
+            "history": list(selectors.consent_history(contact=contact)),
+            "has_errors": bool(form.errors),
+            "back_link": {
+                "href": reverse("people:detail", args=[person.pk]),
+                "text": "Back to the record",
+            },
+        },
     )
 
 
@@ -301,7 +357,9 @@ def break_glass(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.break_glass_grant(user=_user(request), person=person, reason=form.cleaned_data["reason"])
+            services.break_glass_grant(
+                user=_user(request), person=person, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -309,8 +367,13 @@ def break_glass(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     return render(
         request,
         "people/break_glass.jinja",
-        {"title": "Emergency access to a record", "form": form, "person": person, "has_errors": bool(form.errors),
-         "back_link": {"href": reverse("people:search"), "text": "Back to find a person"}},
+        {
+            "title": "Emergency access to a record",
+            "form": form,
+            "person": person,
+            "has_errors": bool(form.errors),
+            "back_link": {"href": reverse("people:search"), "text": "Back to find a person"},
+        },
     )
 
 
@@ -320,13 +383,19 @@ def access_log(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         person, decision = _open(request, pk, PersonAction.VIEW_ACCESS_LOG, section="access log")
     except RecordAccessRefused as refusal:
         return _refused(request, refusal)
-    services.record_viewed(user=_user(request), person=person, decision=decision, section="access log")
+    services.record_viewed(
+        user=_user(request), person=person, decision=decision, section="access log"
+    )
     rows = presenters.access_log_rows(selectors.access_log(person=person))
     return render(
         request,
         "people/access_log.jinja",
-        {"title": f"Access log for {person.full_name}", "person": person, "rows": rows,
-         "back_link": {"href": reverse("people:search"), "text": "Back to find a person"}},
+        {
+            "title": f"Access log for {person.full_name}",
+            "person": person,
+            "rows": rows,
+            "back_link": {"href": reverse("people:search"), "text": "Back to find a person"},
+        },
     )
 
 
@@ -363,8 +432,16 @@ def access_review(request: HttpRequest, event_pk: uuid.UUID) -> HttpResponseBase
     return render(
         request,
         "people/access_review_form.jinja",
-        {"title": "Review an access", "event": event, "people": people, "form": form,
-         "has_errors": bool(form.errors), "back_link": {"href": reverse("people:access_reviews"),
-                                                         "text": "Back to access reviews"}},
+        {
+            "title": "Review an access",
+            "event": event,
+            "people": people,
+            "form": form,
+            "has_errors": bool(form.errors),
+            "back_link": {
+                "href": reverse("people:access_reviews"),
+                "text": "Back to access reviews",
+            },
+        },
         status=400 if form.errors else 200,
     )

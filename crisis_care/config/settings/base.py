@@ -6,6 +6,7 @@ the environment-specific modules (local, test, production) only adjust what they
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -165,7 +166,7 @@ STORAGES = {
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Service rules that a trust may tune.
-CRISIS_CARE = {
+CRISIS_CARE: dict[str, Any] = {
     # Days after a team's referral or episode closes during which its staff may still open the record.
     "LEGITIMATE_RELATIONSHIP_DAYS_AFTER_CLOSURE": int(
         os.environ.get("LEGITIMATE_RELATIONSHIP_DAYS_AFTER_CLOSURE", "28")

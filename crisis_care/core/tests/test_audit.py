@@ -39,7 +39,9 @@ def test_the_database_refuses_an_update_even_in_raw_sql(event):
     assert AuditEvent.objects.get(pk=event.pk).reason == ""
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row DELETE trigger is PostgreSQL-only (ADR 0003)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row DELETE trigger is PostgreSQL-only (ADR 0003)"
+)
 def test_postgresql_refuses_a_delete_even_in_raw_sql(event):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent")

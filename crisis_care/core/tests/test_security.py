@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_page_needs_a_login_except_public_ones(client: Client, person_in_care):
-    for url in [reverse("workforce:home"), reverse("people:search"), reverse("people:detail", args=[person_in_care.pk])]:
+    for url in [
+        reverse("workforce:home"),
+        reverse("people:search"),
+        reverse("people:detail", args=[person_in_care.pk]),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("core:login"))
@@ -23,7 +27,8 @@ def test_every_page_needs_a_login_except_public_ones(client: Client, person_in_c
 
 def test_signing_in_takes_you_home_and_is_audited(client: Client, practitioner):
     response = client.post(
-        reverse("core:login"), {"username": practitioner.username, "password": "correct-horse-battery-staple"}
+        reverse("core:login"),
+        {"username": practitioner.username, "password": "correct-horse-battery-staple"},
     )
 
     assert response.status_code == 302
@@ -32,7 +37,9 @@ def test_signing_in_takes_you_home_and_is_audited(client: Client, practitioner):
 
 
 def test_a_wrong_password_gets_an_error_summary(client: Client, practitioner):
-    response = client.post(reverse("core:login"), {"username": practitioner.username, "password": "wrong"})
+    response = client.post(
+        reverse("core:login"), {"username": practitioner.username, "password": "wrong"}
+    )
 
     text = page_text(response)
     assert "There is a problem" in text
@@ -40,12 +47,15 @@ def test_a_wrong_password_gets_an_error_summary(client: Client, practitioner):
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN_FAILED).count() == 1
 
 
-def test_repeated_failures_lock_the_account_even_with_the_right_password(client: Client, practitioner):
+def test_repeated_failures_lock_the_account_even_with_the_right_password(
+    client: Client, practitioner
+):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("core:login"), {"username": practitioner.username, "password": "wrong"})
 
     response = client.post(
-        reverse("core:login"), {"username": practitioner.username, "password": "correct-horse-battery-staple"}
+        reverse("core:login"),
+        {"username": practitioner.username, "password": "correct-horse-battery-staple"},
     )
 
     assert response.status_code == 429

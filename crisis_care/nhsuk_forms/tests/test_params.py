@@ -18,7 +18,9 @@ def test_errors_link_from_the_summary_to_the_field():
     assert summary is not None
     assert summary["titleText"] == "There is a problem"
     assert {"text": "Enter a name", "href": "#id_name"} in summary["errorList"]
-    assert {"text": "Date of birth must include a month", "href": "#id_born-month"} in summary["errorList"]
+    assert {"text": "Date of birth must include a month", "href": "#id_born-month"} in summary[
+        "errorList"
+    ]
 
 
 def test_inputs_keep_what_was_typed_and_show_the_error():

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def break_glass_event(staff_user, other_team, person_in_care) -> AuditEvent:
     outsider = staff_user(Role.DOCTOR, in_team=other_team)
-    services.break_glass_grant(user=outsider, person=person_in_care, reason="Seen in ED at 3am, needs plan")
+    services.break_glass_grant(
+        user=outsider, person=person_in_care, reason="Seen in ED at 3am, needs plan"
+    )
     return AuditEvent.objects.get(action=AuditAction.BREAK_GLASS)
 
 
@@ -27,7 +29,8 @@ def test_flagged_accesses_wait_for_review_until_reviewed(signed_in, staff_user, 
     assert "Seen in ED at 3am, needs plan" in waiting
 
     response = client.post(
-        reverse("people:access_review", args=[break_glass_event.pk]), {"outcome": "appropriate", "note": ""}
+        reverse("people:access_review", args=[break_glass_event.pk]),
+        {"outcome": "appropriate", "note": ""},
     )
     assert response.status_code == 302
 

@@ -35,7 +35,9 @@ def person_post(person: Person, **overrides: object) -> dict[str, object]:
     return data
 
 
-def test_it_refuses_a_stale_edit_and_keeps_the_users_input(signed_in, practitioner, staff_user, person_in_care):
+def test_it_refuses_a_stale_edit_and_keeps_the_users_input(
+    signed_in, practitioner, staff_user, person_in_care
+):
     url = reverse("people:edit", args=[person_in_care.pk])
     opened_at_version = person_in_care.version
     # A colleague saves a new phone number first.
@@ -44,7 +46,8 @@ def test_it_refuses_a_stale_edit_and_keeps_the_users_input(signed_in, practition
     assert first.status_code == 302
 
     response = signed_in(practitioner).post(
-        url, person_post(person_in_care, version=opened_at_version, address_line_1="12 Narborough Road")
+        url,
+        person_post(person_in_care, version=opened_at_version, address_line_1="12 Narborough Road"),
     )
 
     assert response.status_code == 200
@@ -68,9 +71,12 @@ def test_it_refuses_a_stale_edit_and_keeps_the_users_input(signed_in, practition
     assert person_in_care.phone == "0116 496 0001"
 
 
-def test_saving_details_bumps_the_version_and_audits_which_fields_changed(signed_in, practitioner, person_in_care):
+def test_saving_details_bumps_the_version_and_audits_which_fields_changed(
+    signed_in, practitioner, person_in_care
+):
     response = signed_in(practitioner).post(
-        reverse("people:edit", args=[person_in_care.pk]), person_post(person_in_care, postcode="le15ww")
+        reverse("people:edit", args=[person_in_care.pk]),
+        person_post(person_in_care, postcode="le15ww"),
     )
 
     assert response.status_code == 302
@@ -89,9 +95,15 @@ def test_saving_details_bumps_the_version_and_audits_which_fields_changed(signed
         ({"postcode": "LE1"}, "Enter a real postcode, like LE1 5WW"),
         ({"date_of_birth[year]": "2999"}, "Date of birth must be today or in the past"),
         ({"date_of_birth[month]": ""}, "Date of birth must include a month"),
-        ({"date_of_birth[day]": "31", "date_of_birth[month]": "2"}, "Date of birth must be a real date"),
+        (
+            {"date_of_birth[day]": "31", "date_of_birth[month]": "2"},
+            "Date of birth must be a real date",
+        ),
         ({"given_name": ""}, "Enter their first name"),
-        ({"interpreter_needed": "on", "interpreter_language": ""}, "Enter the language they need an interpreter for"),
+        (
+            {"interpreter_needed": "on", "interpreter_language": ""},
+            "Enter the language they need an interpreter for",
+        ),
     ],
 )
 def test_it_explains_bad_details_in_the_error_summary_and_saves_nothing(
@@ -113,23 +125,41 @@ def test_registering_a_person_links_them_to_the_registering_team(signed_in, prac
     gp = factories.GPPracticeFactory()
     response = signed_in(practitioner).post(
         reverse("people:register"),
-        {"nhs_number": "999 000 0018", "given_name": "Ruth", "family_name": "Okafor",
-         "date_of_birth[day]": "2", "date_of_birth[month]": "7", "date_of_birth[year]": "1986",
-         "gender": "2", "postcode": "LE11 3AB", "phone": "07700 900123", "gp_practice": str(gp.pk)},
+        {
+            "nhs_number": "999 000 0018",
+            "given_name": "Ruth",
+            "family_name": "Okafor",
+            "date_of_birth[day]": "2",
+            "date_of_birth[month]": "7",
+            "date_of_birth[year]": "1986",
+            "gender": "2",
+            "postcode": "LE11 3AB",
+            "phone": "07700 900123",
+            "gp_practice": str(gp.pk),
+        },
     )
 
     person = Person.objects.get(nhs_number="9990000018")
     assert response.status_code == 302
     assert person.team_links.get().team == team
     assert AuditEvent.objects.filter(person_id=person.pk, action=AuditAction.CREATE).count() == 2
-    assert signed_in(practitioner).get(reverse("people:detail", args=[person.pk])).status_code == 200
+    assert (
+        signed_in(practitioner).get(reverse("people:detail", args=[person.pk])).status_code == 200
+    )
 
 
 def test_it_refuses_a_duplicate_nhs_number(signed_in, practitioner, person_in_care):
     response = signed_in(practitioner).post(
         reverse("people:register"),
-        {"nhs_number": person_in_care.nhs_number, "given_name": "Other", "family_name": "Person",
-         "date_of_birth[day]": "2", "date_of_birth[month]": "7", "date_of_birth[year]": "1986", "gender": "Z"},
+        {
+            "nhs_number": person_in_care.nhs_number,
+            "given_name": "Other",
+            "family_name": "Person",
+            "date_of_birth[day]": "2",
+            "date_of_birth[month]": "7",
+            "date_of_birth[year]": "1986",
+            "gender": "Z",
+        },
     )
 
     assert "A person with this NHS number is already registered" in page_text(response)
@@ -139,14 +169,21 @@ def test_it_refuses_a_duplicate_nhs_number(signed_in, practitioner, person_in_ca
 def test_adding_a_carer_with_the_persons_wish(signed_in, practitioner, person_in_care):
     response = signed_in(practitioner).post(
         reverse("people:contact_create", args=[person_in_care.pk]),
-        {"name": "Jo Ellison", "relationship": "sibling", "phone": "07700 900456", "is_carer": "on",
-         "involvement": "involve"},
+        {
+            "name": "Jo Ellison",
+            "relationship": "sibling",
+            "phone": "07700 900456",
+            "is_carer": "on",
+            "involvement": "involve",
+        },
     )
 
     assert response.status_code == 302
     contact = Contact.objects.get(person=person_in_care)
     assert contact.is_carer
-    record = page_text(signed_in(practitioner).get(reverse("people:detail", args=[person_in_care.pk])))
+    record = page_text(
+        signed_in(practitioner).get(reverse("people:detail", args=[person_in_care.pk]))
+    )
     assert "Jo Ellison" in record
     assert "Carer" in record
     assert "Wants them involved" in record
@@ -163,15 +200,25 @@ def test_a_contact_needs_a_way_to_reach_them(signed_in, practitioner, person_in_
     assert not Contact.objects.exists()
 
 
-def test_recording_consent_keeps_the_history_and_shows_who_recorded_it(signed_in, practitioner, person_in_care):
+def test_recording_consent_keeps_the_history_and_shows_who_recorded_it(
+    signed_in, practitioner, person_in_care
+):
     contact = factories.ContactFactory(person=person_in_care, name="Jo Ellison")
     url = reverse("people:consent_create", args=[person_in_care.pk, contact.pk])
     review = timezone.localdate() + dt.timedelta(days=90)
     client = signed_in(practitioner)
 
     for scope in ("general", "care_plan"):
-        response = client.post(url, {"scope": scope, "capacity": "has", "review_on[day]": review.day,
-                                     "review_on[month]": review.month, "review_on[year]": review.year})
+        response = client.post(
+            url,
+            {
+                "scope": scope,
+                "capacity": "has",
+                "review_on[day]": review.day,
+                "review_on[month]": review.month,
+                "review_on[year]": review.year,
+            },
+        )
         assert response.status_code == 302
 
     contact.refresh_from_db()
@@ -188,8 +235,13 @@ def test_lacking_capacity_needs_a_best_interests_note(signed_in, practitioner, p
 
     response = signed_in(practitioner).post(
         reverse("people:consent_create", args=[person_in_care.pk, contact.pk]),
-        {"scope": "care_plan", "capacity": "lacks", "review_on[day]": review.day,
-         "review_on[month]": review.month, "review_on[year]": review.year},
+        {
+            "scope": "care_plan",
+            "capacity": "lacks",
+            "review_on[day]": review.day,
+            "review_on[month]": review.month,
+            "review_on[year]": review.year,
+        },
     )
 
     assert "Explain the best-interests decision" in page_text(response)
@@ -199,6 +251,8 @@ def test_clerical_staff_cannot_record_consent(signed_in, staff_user, person_in_c
     clerk = staff_user(Role.ADMINISTRATOR)
     contact = factories.ContactFactory(person=person_in_care)
 
-    response = signed_in(clerk).get(reverse("people:consent_create", args=[person_in_care.pk, contact.pk]))
+    response = signed_in(clerk).get(
+        reverse("people:consent_create", args=[person_in_care.pk, contact.pk])
+    )
 
     assert response.status_code == 403

@@ -7,14 +7,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crisis_care.core.models import AuditAction, AuditEvent
-from crisis_care.core.testing import page_text
 from crisis_care.core.roles import Role
+from crisis_care.core.testing import page_text
 from crisis_care.nonprod import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_shows_the_record_to_staff_whose_team_cares_for_the_person(signed_in, practitioner, person_in_care):
+def test_it_shows_the_record_to_staff_whose_team_cares_for_the_person(
+    signed_in, practitioner, person_in_care
+):
     response = signed_in(practitioner).get(reverse("people:detail", args=[person_in_care.pk]))
 
     assert response.status_code == 200
@@ -82,7 +84,9 @@ def test_break_glass_opens_the_record_flags_the_grant_and_marks_each_view(
 def test_break_glass_needs_a_reason(signed_in, staff_user, other_team, person_in_care):
     outsider = staff_user(Role.REGISTERED_PRACTITIONER, in_team=other_team)
 
-    response = signed_in(outsider).post(reverse("people:break_glass", args=[person_in_care.pk]), {"reason": ""})
+    response = signed_in(outsider).post(
+        reverse("people:break_glass", args=[person_in_care.pk]), {"reason": ""}
+    )
 
     assert response.status_code == 200
     assert "There is a problem" in response.text
@@ -93,7 +97,10 @@ def test_break_glass_needs_a_reason(signed_in, staff_user, other_team, person_in
 def test_break_glass_expires(signed_in, staff_user, other_team, person_in_care, time_machine):
     outsider = staff_user(Role.REGISTERED_PRACTITIONER, in_team=other_team)
     client = signed_in(outsider)
-    client.post(reverse("people:break_glass", args=[person_in_care.pk]), {"reason": "Urgent safeguarding call"})
+    client.post(
+        reverse("people:break_glass", args=[person_in_care.pk]),
+        {"reason": "Urgent safeguarding call"},
+    )
 
     time_machine.move_to(timezone.now() + dt.timedelta(hours=5))
     client.force_login(outsider)  # the session would have timed out; sign in again
@@ -102,12 +109,15 @@ def test_break_glass_expires(signed_in, staff_user, other_team, person_in_care, 
     assert response.status_code == 403
 
 
-def test_clerical_staff_outside_the_team_cannot_break_glass(signed_in, staff_user, other_team, person_in_care):
+def test_clerical_staff_outside_the_team_cannot_break_glass(
+    signed_in, staff_user, other_team, person_in_care
+):
     clerk = staff_user(Role.ADMINISTRATOR, in_team=other_team)
 
     page = signed_in(clerk).get(reverse("people:detail", args=[person_in_care.pk]))
     attempt = signed_in(clerk).post(
-        reverse("people:break_glass", args=[person_in_care.pk]), {"reason": "I would like to look please"}
+        reverse("people:break_glass", args=[person_in_care.pk]),
+        {"reason": "I would like to look please"},
     )
 
     assert page.status_code == 403
@@ -118,11 +128,18 @@ def test_clerical_staff_outside_the_team_cannot_break_glass(signed_in, staff_use
 def test_the_relationship_lasts_for_the_configured_period_after_closure(
     signed_in, practitioner, team, settings
 ):
-    settings.CRISIS_CARE = {**settings.CRISIS_CARE, "LEGITIMATE_RELATIONSHIP_DAYS_AFTER_CLOSURE": 28}
+    settings.CRISIS_CARE = {
+        **settings.CRISIS_CARE,
+        "LEGITIMATE_RELATIONSHIP_DAYS_AFTER_CLOSURE": 28,
+    }
     recent = factories.PersonFactory()
-    factories.CareTeamLinkFactory(team=team, person=recent, closed_at=timezone.now() - dt.timedelta(days=27))
+    factories.CareTeamLinkFactory(
+        team=team, person=recent, closed_at=timezone.now() - dt.timedelta(days=27)
+    )
     old = factories.PersonFactory()
-    factories.CareTeamLinkFactory(team=team, person=old, closed_at=timezone.now() - dt.timedelta(days=29))
+    factories.CareTeamLinkFactory(
+        team=team, person=old, closed_at=timezone.now() - dt.timedelta(days=29)
+    )
     client = signed_in(practitioner)
 
     assert client.get(reverse("people:detail", args=[recent.pk])).status_code == 200
@@ -144,10 +161,15 @@ def test_record_urls_use_uuids_that_cannot_be_guessed(signed_in, practitioner, p
     assert len(str(person_in_care.pk)) == 36
 
 
-def test_the_record_page_shows_a_wish_not_to_involve_someone_plainly(signed_in, practitioner, person_in_care):
+def test_the_record_page_shows_a_wish_not_to_involve_someone_plainly(
+    signed_in, practitioner, person_in_care
+):
     factories.ContactFactory(
-        person=person_in_care, name="Dana Ellison", relationship="parent",
-        involvement="do_not_involve", involvement_note="I don't want my mum to know",
+        person=person_in_care,
+        name="Dana Ellison",
+        relationship="parent",
+        involvement="do_not_involve",
+        involvement_note="I don't want my mum to know",
     )
 
     response = signed_in(practitioner).get(reverse("people:detail", args=[person_in_care.pk]))

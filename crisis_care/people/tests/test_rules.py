@@ -40,15 +40,21 @@ def test_each_role_can_do_exactly_what_its_rules_allow(role, signed_in, staff_us
     assert allowed == MATRIX[role]
 
 
-def test_a_manager_sees_access_logs_only_for_people_their_team_holds(signed_in, staff_user, other_team, person_in_care):
+def test_a_manager_sees_access_logs_only_for_people_their_team_holds(
+    signed_in, staff_user, other_team, person_in_care
+):
     manager_elsewhere = staff_user(Role.TEAM_MANAGER, in_team=other_team)
 
-    response = signed_in(manager_elsewhere).get(reverse("people:access_log", args=[person_in_care.pk]))
+    response = signed_in(manager_elsewhere).get(
+        reverse("people:access_log", args=[person_in_care.pk])
+    )
 
     assert response.status_code == 403
 
 
-def test_an_ig_auditor_sees_any_access_log_but_not_the_record(signed_in, staff_user, other_team, person_in_care):
+def test_an_ig_auditor_sees_any_access_log_but_not_the_record(
+    signed_in, staff_user, other_team, person_in_care
+):
     auditor = staff_user(Role.IG_AUDITOR, in_team=None)
     client = signed_in(auditor)
 

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_it_finds_a_person_by_nhs_number_typed_with_spaces(signed_in, practitioner, person_in_care):
     n = person_in_care.nhs_number
-    response = signed_in(practitioner).get(reverse("people:search"), {"nhs_number": f"{n[:3]} {n[3:6]} {n[6:]}"})
+    response = signed_in(practitioner).get(
+        reverse("people:search"), {"nhs_number": f"{n[:3]} {n[3:6]} {n[6:]}"}
+    )
 
     text = page_text(response)
     assert "1 person found" in text
@@ -22,12 +24,18 @@ def test_it_finds_a_person_by_nhs_number_typed_with_spaces(signed_in, practition
     assert "Open record" in text
 
 
-def test_it_finds_people_by_last_name_and_date_of_birth_ignoring_case(signed_in, practitioner, person_in_care):
+def test_it_finds_people_by_last_name_and_date_of_birth_ignoring_case(
+    signed_in, practitioner, person_in_care
+):
     dob = person_in_care.date_of_birth
     response = signed_in(practitioner).get(
         reverse("people:search"),
-        {"family_name": "ellison", "date_of_birth[day]": dob.day, "date_of_birth[month]": dob.month,
-         "date_of_birth[year]": dob.year},
+        {
+            "family_name": "ellison",
+            "date_of_birth[day]": dob.day,
+            "date_of_birth[month]": dob.month,
+            "date_of_birth[year]": dob.year,
+        },
     )
 
     assert "ELLISON, Sam" in page_text(response)
@@ -36,7 +44,9 @@ def test_it_finds_people_by_last_name_and_date_of_birth_ignoring_case(signed_in,
 def test_it_marks_people_outside_the_users_teams(signed_in, practitioner):
     stranger = factories.PersonFactory(family_name="Stranger")
 
-    response = signed_in(practitioner).get(reverse("people:search"), {"nhs_number": stranger.nhs_number})
+    response = signed_in(practitioner).get(
+        reverse("people:search"), {"nhs_number": stranger.nhs_number}
+    )
 
     assert "Not in your team's care" in page_text(response)
 
@@ -51,7 +61,9 @@ def test_it_explains_an_nhs_number_that_fails_the_check(signed_in, practitioner)
 
 
 def test_it_asks_for_a_date_of_birth_with_a_last_name(signed_in, practitioner):
-    response = signed_in(practitioner).get(reverse("people:search"), {"family_name": "Ellison", "date_of_birth[year]": ""})
+    response = signed_in(practitioner).get(
+        reverse("people:search"), {"family_name": "Ellison", "date_of_birth[year]": ""}
+    )
 
     assert "Enter their date of birth as well as their last name" in page_text(response)
 
@@ -72,8 +84,12 @@ def test_search_issues_a_fixed_number_of_queries_however_many_results(
         person = factories.PersonFactory(family_name="Patel", date_of_birth="1980-03-31")
         factories.CareTeamLinkFactory(team=team, person=person)
     client = signed_in(practitioner)
-    params = {"family_name": "Patel", "date_of_birth[day]": "31", "date_of_birth[month]": "3",
-              "date_of_birth[year]": "1980"}
+    params = {
+        "family_name": "Patel",
+        "date_of_birth[day]": "31",
+        "date_of_birth[month]": "3",
+        "date_of_birth[year]": "1980",
+    }
 
     # session, user, the search with relationship flags (teams joined in), audit insert
     # inside a savepoint pair, session save.

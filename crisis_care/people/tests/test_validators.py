@@ -8,7 +8,9 @@ def test_valid_nhs_numbers_pass_the_modulus_11_check(number):
     assert is_valid_nhs_number(number)
 
 
-@pytest.mark.parametrize("number", ["9990000011", "999000001", "99900000180", "abcdefghij", "9990000026X"])
+@pytest.mark.parametrize(
+    "number", ["9990000011", "999000001", "99900000180", "abcdefghij", "9990000026X"]
+)
 def test_invalid_nhs_numbers_fail(number):
     assert not is_valid_nhs_number(number)
 

@@ -17,7 +17,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-AXE_SOURCE = (Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js").read_text()
+AXE_SOURCE = (
+    Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+).read_text()
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 pytestmark = pytest.mark.system
@@ -52,9 +54,11 @@ def page(browser: Browser, live_server) -> Iterator[Page]:  # type: ignore[no-un
     csp_errors: list[str] = []
     page.on(
         "console",
-        lambda message: csp_errors.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            csp_errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield page
     context.close()
@@ -77,7 +81,8 @@ def axe() -> Callable[[Page], None]:
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(AXE_SOURCE)
         result = page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            AXE_TAGS,
         )
         violations = result["violations"]
         assert violations == [], f"axe found violations on {page.url}:\n{_format(violations)}"

@@ -11,12 +11,24 @@ pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def record(team):
-    person = factories.PersonFactory(given_name="Priya", family_name="Mistry", nhs_number="9990000026")
+    person = factories.PersonFactory(
+        given_name="Priya", family_name="Mistry", nhs_number="9990000026"
+    )
     factories.CareTeamLinkFactory(team=team, person=person)
-    factories.ContactFactory(person=person, name="Ravi Mistry", relationship="spouse", is_carer=True,
-                             involvement="involve")
-    factories.ContactFactory(person=person, name="Anil Mistry", relationship="parent",
-                             involvement="do_not_involve", involvement_note="Please don't call my dad")
+    factories.ContactFactory(
+        person=person,
+        name="Ravi Mistry",
+        relationship="spouse",
+        is_carer=True,
+        involvement="involve",
+    )
+    factories.ContactFactory(
+        person=person,
+        name="Anil Mistry",
+        relationship="parent",
+        involvement="do_not_involve",
+        involvement_note="Please don't call my dad",
+    )
     return person
 
 
@@ -106,9 +118,13 @@ def test_a_stale_edit_is_refused_in_the_browser_without_losing_what_was_typed(
     axe(page)
     page.get_by_label("Address line 1").fill("7 Belgrave Gate")
     # Meanwhile a colleague saves a new phone number.
-    services.person_update(person=record, data={"phone": "0116 496 0999"}, expected_version=1, by=colleague)
+    services.person_update(
+        person=record, data={"phone": "0116 496 0999"}, expected_version=1, by=colleague
+    )
     page.get_by_role("button", name="Save details").click()
 
-    expect(page.get_by_text("Someone else changed this record while you were editing it")).to_be_visible()
+    expect(
+        page.get_by_text("Someone else changed this record while you were editing it")
+    ).to_be_visible()
     expect(page.get_by_label("Address line 1")).to_have_value("7 Belgrave Gate")
     axe(page)
