@@ -25,8 +25,8 @@ from crisis_care.people.models import (
 from crisis_care.people.validators import nhs_number_check_digit
 from crisis_care.workforce.models import (
     Profession,
-    RegulatoryBody,
     Registration,
+    RegulatoryBody,
     ShiftType,
     StaffMember,
     Team,
@@ -36,11 +36,26 @@ from crisis_care.workforce.models import (
 
 # District -> post town, for LLR addresses (districts from shared/data/uk-postcode-districts.csv).
 LLR_DISTRICTS: dict[str, str] = {
-    "LE1": "Leicester", "LE2": "Leicester", "LE3": "Leicester", "LE4": "Leicester",
-    "LE5": "Leicester", "LE7": "Leicester", "LE8": "Leicester", "LE9": "Leicester",
-    "LE10": "Hinckley", "LE11": "Loughborough", "LE12": "Loughborough", "LE13": "Melton Mowbray",
-    "LE14": "Melton Mowbray", "LE15": "Oakham", "LE16": "Market Harborough", "LE17": "Lutterworth",
-    "LE18": "Wigston", "LE19": "Leicester", "LE65": "Ashby-de-la-Zouch", "LE67": "Coalville",
+    "LE1": "Leicester",
+    "LE2": "Leicester",
+    "LE3": "Leicester",
+    "LE4": "Leicester",
+    "LE5": "Leicester",
+    "LE7": "Leicester",
+    "LE8": "Leicester",
+    "LE9": "Leicester",
+    "LE10": "Hinckley",
+    "LE11": "Loughborough",
+    "LE12": "Loughborough",
+    "LE13": "Melton Mowbray",
+    "LE14": "Melton Mowbray",
+    "LE15": "Oakham",
+    "LE16": "Market Harborough",
+    "LE17": "Lutterworth",
+    "LE18": "Wigston",
+    "LE19": "Leicester",
+    "LE65": "Ashby-de-la-Zouch",
+    "LE67": "Coalville",
 }
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
@@ -67,7 +82,7 @@ def llr_postcode(rng: random.Random) -> tuple[str, str]:
     return f"{district} {inward}", LLR_DISTRICTS[district]
 
 
-_rng = random.Random(2019)  # noqa: S311 - synthetic data, not security
+_rng = random.Random(2019)
 
 
 class UserFactory(DjangoModelFactory[User]):
@@ -172,9 +187,15 @@ class ShiftTypeFactory(DjangoModelFactory[ShiftType]):
 def standard_shift_types(team: Team) -> list[ShiftType]:
     """Early, late and night, overlapping for handover (configurable per team in the app)."""
     return [
-        ShiftTypeFactory(team=team, name="Early", starts=dt.time(7, 0), ends=dt.time(15, 30), ordering=1),
-        ShiftTypeFactory(team=team, name="Late", starts=dt.time(13, 0), ends=dt.time(21, 30), ordering=2),
-        ShiftTypeFactory(team=team, name="Night", starts=dt.time(21, 0), ends=dt.time(7, 30), ordering=3),
+        ShiftTypeFactory(
+            team=team, name="Early", starts=dt.time(7, 0), ends=dt.time(15, 30), ordering=1
+        ),
+        ShiftTypeFactory(
+            team=team, name="Late", starts=dt.time(13, 0), ends=dt.time(21, 30), ordering=2
+        ),
+        ShiftTypeFactory(
+            team=team, name="Night", starts=dt.time(21, 0), ends=dt.time(7, 30), ordering=3
+        ),
     ]
 
 
@@ -185,8 +206,10 @@ class GPPracticeFactory(DjangoModelFactory[GPPractice]):
 
     ods_code = factory.Sequence(lambda n: f"Y9{n:04d}")  # Y9 prefix: not a real practice code
     name = factory.Sequence(
-        lambda n: f"{['Hollybank', 'Westfield', 'Charnwood', 'Soar Valley', 'Rutland Vale', 'Beacon'][n % 6]} "
-        f"{['Medical Centre', 'Surgery', 'Health Centre', 'Medical Practice'][n % 4]}"
+        lambda n: (
+            f"{['Hollybank', 'Westfield', 'Charnwood', 'Soar Valley', 'Rutland Vale', 'Beacon'][n % 6]} "
+            f"{['Medical Centre', 'Surgery', 'Health Centre', 'Medical Practice'][n % 4]}"
+        )
     )
     address = factory.Faker("street_address", locale="en_GB")
     postcode = factory.LazyFunction(lambda: llr_postcode(_rng)[0])
@@ -241,3 +264,37 @@ class CareTeamLinkFactory(DjangoModelFactory[CareTeamLink]):
     person = factory.SubFactory(PersonFactory)
     source = "registration"
     opened_at = factory.LazyFunction(timezone.now)
+
+
+# --- Helpers for realistic values (added for the demo data; tests may use them too) ---
+
+# Street names for synthetic addresses: a common stem (tree, landmark) plus an English suffix.
+_STREET_SUFFIXES = (
+    "Road", "Street", "Close", "Avenue", "Lane", "Drive", "Crescent", "Way", "Gardens", "Terrace",
+    "Walk", "Rise",
+)  # fmt: skip
+_STREET_STEMS = (
+    "Ash", "Beech", "Birch", "Cedar", "Elm", "Hawthorn", "Hazel", "Holly", "Larch", "Maple", "Oak",
+    "Rowan", "Willow", "Meadow", "Mill", "Church", "Station", "School", "Park", "Brook", "Spinney",
+    "Orchard", "Chapel", "Victoria", "Albert", "Queens", "Kings", "Windsor", "Highfield", "Manor",
+)  # fmt: skip
+
+
+def drama_mobile(n: int) -> str:
+    """A mobile number from Ofcom's range reserved for drama (07700 900000 to 900999): never real."""
+    return f"07700 900{n % 1000:03d}"
+
+
+def drama_landline(n: int) -> str:
+    """A Leicester (0116) number from Ofcom's drama range (0116 496 0000 to 0999): never real."""
+    return f"0116 496 0{n % 1000:03d}"
+
+
+def street_address(rng: random.Random) -> str:
+    """A plausible English street address such as '47 Hazel Close' (made up)."""
+    return f"{rng.randint(1, 180)} {rng.choice(_STREET_STEMS)} {rng.choice(_STREET_SUFFIXES)}"
+
+
+def regulator_for(profession: str) -> str | None:
+    """The regulator that registers a profession (None for unregistered roles)."""
+    return _BODY_FOR_PROFESSION.get(Profession(profession))

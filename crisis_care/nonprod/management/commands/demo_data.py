@@ -1,0 +1,79 @@
+"""`python manage.py demo_data`: fill an empty database with the synthetic demo service.
+
+Does nothing if any user exists, so it is safe to run on every `make run`.
+"""
+
+import os
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from crisis_care.core.presenters import format_nhs_number
+from crisis_care.nonprod.demo import (
+    DEFAULT_PASSWORD,
+    DEFAULT_PEOPLE,
+    DEFAULT_SEED,
+    DemoLogin,
+    build_demo_data,
+    database_is_empty,
+    existing_demo_logins,
+)
+
+ALREADY_LOADED = "Database already has data; demo data not loaded"
+
+
+class Command(BaseCommand):
+    help = "Load synthetic demo data (staff, rota, people, contacts) into an empty database."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)"
+        )
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=DEFAULT_PEOPLE,
+            help="number of service users (default %(default)s)",
+        )
+
+    def handle(self, *args: Any, seed: int, people: int, **options: Any) -> None:
+        if people < 0:
+            raise CommandError("--people must be 0 or more.")
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        if not database_is_empty():
+            self.stdout.write(ALREADY_LOADED)
+            self._print_logins(existing_demo_logins(), password)
+            return
+        started = time.perf_counter()
+        summary = build_demo_data(seed=seed, people=people, password=password)
+        elapsed = time.perf_counter() - started
+
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data loaded in {elapsed:.1f}s (seed {seed}): ")
+            + ", ".join(f"{n} {what}" for what, n in summary.counts.items())
+        )
+        self._print_logins(summary.logins, password)
+        if summary.try_people:
+            self.stdout.write("")
+            self.stdout.write("Try finding:")
+            for tried in summary.try_people:
+                person = tried.person
+                born = f"{person.date_of_birth.day} {person.date_of_birth:%B %Y}"
+                self.stdout.write(
+                    f"  {person.full_name}, NHS number {format_nhs_number(person.nhs_number)}, "
+                    f"born {born}: {tried.hint}"
+                )
+
+    def _print_logins(self, logins: list[DemoLogin], password: str) -> None:
+        if not logins:
+            return
+        self.stdout.write("")
+        self.stdout.write("Demo logins:")
+        rows = [("Username", "Role", "Team")] + [(x.username, x.role, x.team) for x in logins]
+        widths = [max(len(row[col]) for row in rows) for col in range(2)]
+        for username, role, team in rows:
+            self.stdout.write(f"  {username:<{widths[0]}}  {role:<{widths[1]}}  {team}")
+        source = "from DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "set DEMO_PASSWORD"
+        self.stdout.write(f"Password for all demo logins: {password} ({source} to change it)")
