@@ -29,7 +29,6 @@ class ShiftAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self._staff_by_id = {str(s.pk): s for s in staff_options}
         field = cast(forms.ChoiceField, self.fields["staff"])
-        field.label = f"Add someone to the {shift_label.lower()}"
         field.choices = [("", "Choose a staff member")] + [
             (str(s.pk), f"{s} ({s.job_title})") for s in staff_options
         ]

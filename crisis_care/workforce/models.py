@@ -142,7 +142,9 @@ class Shift(BaseModel):
         ordering = ["starts_at"]
         constraints = [
             models.UniqueConstraint(fields=["shift_type", "day"], name="shift_unique_per_day"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["team", "starts_at", "ends_at"], name="shift_team_time")]
 

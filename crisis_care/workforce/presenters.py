@@ -50,6 +50,11 @@ def duration_text(length: dt.timedelta) -> str:
     return " ".join(parts)
 
 
+def shift_length(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """Real time between two instants, whatever zone they carry ('11 hours 30 minutes')."""
+    return duration_text(ends_at.astimezone(dt.UTC) - starts_at.astimezone(dt.UTC))
+
+
 def clock_change_note(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
     """Say so when the clocks change during a shift (it is an hour longer or shorter)."""
     before = starts_at.astimezone(LONDON).utcoffset()
@@ -109,6 +114,7 @@ class TaskLink:
 
 
 _TASK_DESCRIPTIONS = {
+    "referrals:queue": "New referrals, most urgent first, with the time left on each clock.",
     "people:search": "Find someone by NHS number, or by name and date of birth.",
     "workforce:on_now": "Who is on shift now, who is coordinating and who comes on next.",
     "workforce:rota": "The shifts for each day and who is on them.",

@@ -30,7 +30,9 @@ def is_registered_practitioner(
     *, profession: str, registrations: Iterable[tuple[str, dt.date | None]], on: dt.date
 ) -> bool:
     bodies = QUALIFYING_REGISTRATIONS.get(profession, frozenset())
-    return any(body in bodies and (expires is None or expires >= on) for body, expires in registrations)
+    return any(
+        body in bodies and (expires is None or expires >= on) for body, expires in registrations
+    )
 
 
 def can_edit_rota(role: str) -> bool:

@@ -180,9 +180,11 @@ def shift_for_user(*, user: User, pk: uuid.UUID) -> Shift | None:
 
 
 def assignment_on_shift(*, shift: Shift, staff_pk: uuid.UUID) -> ShiftAssignment | None:
-    return ShiftAssignment.objects.select_related("staff__user").filter(
-        shift=shift, staff_id=staff_pk
-    ).first()
+    return (
+        ShiftAssignment.objects.select_related("staff__user")
+        .filter(shift=shift, staff_id=staff_pk)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

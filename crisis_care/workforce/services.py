@@ -30,7 +30,9 @@ def shift_get_or_create(*, shift_type: ShiftType, day: dt.date) -> Shift:
 
 
 @transaction.atomic
-def shift_assign(*, shift: Shift, staff: StaffMember, by: User, is_coordinator: bool = False) -> ShiftAssignment:
+def shift_assign(
+    *, shift: Shift, staff: StaffMember, by: User, is_coordinator: bool = False
+) -> ShiftAssignment:
     """Put someone on a shift. Refuses staff outside the team and double-booking across shifts."""
     if not staff.memberships.filter(team=shift.team, ended_on__isnull=True).exists():
         raise ValidationError(f"{staff} is not a member of {shift.team}.")
@@ -77,9 +79,20 @@ def shift_unassign(*, shift: Shift, staff: StaffMember, by: User) -> None:
     assignment.delete()
 
 
-def team_create(*, name: str, code: str, team_type: str, phone: str = "", base_address: str = "",
-                base_postcode: str = "") -> Team:
+def team_create(
+    *,
+    name: str,
+    code: str,
+    team_type: str,
+    phone: str = "",
+    base_address: str = "",
+    base_postcode: str = "",
+) -> Team:
     return Team.objects.create(
-        name=name, code=code, team_type=team_type, phone=phone,
-        base_address=base_address, base_postcode=base_postcode,
+        name=name,
+        code=code,
+        team_type=team_type,
+        phone=phone,
+        base_address=base_address,
+        base_postcode=base_postcode,
     )

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from crisis_care.core.audit import audit_record
 from crisis_care.core.models import AuditAction, User
@@ -23,13 +23,12 @@ from .forms import ShiftAssignForm, assign_form_prefix, parse_day
 from .models import ShiftType, StaffMember, Team
 
 WEEK = dt.timedelta(days=7)
-INSTANT = dt.timedelta(microseconds=1)
 
 # Display helpers the templates call (pure functions from presenters.py).
 TEMPLATE_HELPERS: dict[str, Any] = {
     "shift_times": presenters.shift_times,
     "shift_name": presenters.shift_name,
-    "duration_text": presenters.duration_text,
+    "shift_length": presenters.shift_length,
     "clock_change_note": presenters.clock_change_note,
     "day_long": presenters.day_long,
     "registration_text": presenters.registration_text,
@@ -45,10 +44,8 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    return render(request, f"workforce/{template}", {**TEMPLATE_HELPERS, **context}, status=status)
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, f"workforce/{template}", {**TEMPLATE_HELPERS, **context})
 
 
 def _chosen_team(request: HttpRequest, teams: Sequence[Team]) -> Team | None:
@@ -68,7 +65,7 @@ def _rota_url(team: Team, day: dt.date) -> str:
     return f"{reverse('workforce:rota')}?{urlencode({'day': day.isoformat(), 'team': team.pk})}"
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     now = timezone.now()
@@ -102,7 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def on_now(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     now = timezone.now()
@@ -164,15 +161,16 @@ def _rota_page(
             "can_edit": can_edit,
             "forms": forms,
             "bound": bound,
+            "previous_day": day - dt.timedelta(days=1),
+            "next_day": day + dt.timedelta(days=1),
             "previous_url": _rota_url(team, day - dt.timedelta(days=1)) if team else "",
             "next_url": _rota_url(team, day + dt.timedelta(days=1)) if team else "",
             "today_url": _rota_url(team, timezone.localdate()) if team else "",
         },
-        status=400 if has_errors else 200,
     )
 
 
-@require_GET
+@require_safe
 def rota(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     teams = list(selectors.teams_for_user(user=user))
@@ -254,7 +252,7 @@ def rota_remove(
     return redirect(_rota_url(shift.team, shift.day))
 
 
-@require_GET
+@require_safe
 def staff_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     teams = list(selectors.teams_for_user(user=user))
@@ -269,7 +267,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def staff_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     user = _user(request)
     staff = selectors.staff_member_for_user(user=user, pk=pk)
