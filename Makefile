@@ -11,7 +11,7 @@ PY := .venv/bin/python
 CHROMIUM := /usr/bin/chromium
 export DJANGO_SETTINGS_MODULE ?= crisis_care.config.settings.local
 
-.PHONY: help install run test pytest lint format bench chromium migrate demo clean
+.PHONY: help install system-deps run test pytest lint format bench chromium migrate demo clean
 
 help:
 	@echo "make run    - set up and serve Crisis Care with demo data at http://127.0.0.1:8000"
@@ -38,7 +38,15 @@ $(CSS): crisis_care/frontend/nhsuk.scss node_modules/.installed
 	@mkdir -p $(dir $@)
 	npx sass --load-path=node_modules --style=compressed --no-source-map $< $@
 
-install: .venv/.synced node_modules/.installed $(CSS)
+# WeasyPrint (letters and plans as PDF) needs Pango from the system.
+system-deps:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0; then \
+	  echo "Installing Pango and fonts for PDF letters (WeasyPrint)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	fi
+
+install: system-deps .venv/.synced node_modules/.installed $(CSS)
 
 migrate: install
 	$(PY) manage.py migrate --no-input

@@ -22,6 +22,7 @@ def environment(**options: Any) -> Environment:
     # nhsuk-frontend-jinja reads chained parameters (params.hint.text) that may be absent.
     options["undefined"] = ChainableUndefined
     options.setdefault("autoescape", True)
+    options.setdefault("extensions", []).append("jinja2.ext.do")
     env = Environment(**options)  # noqa: S701 - autoescape is set just above
     env.globals.update(
         {

@@ -1,12 +1,16 @@
 from django.urls import include, path
 
 from crisis_care.core import views as core_views
+from crisis_care.referrals.urls import public_urlpatterns
 
 urlpatterns = [
     path("", core_views.root, name="root"),
     path("", include("crisis_care.core.urls")),
     path("", include("crisis_care.workforce.urls")),
     path("people/", include("crisis_care.people.urls")),
+    path("directory/", include("crisis_care.directory.urls")),
+    path("referrals/", include("crisis_care.referrals.urls")),
+    path("self-referral/", include((public_urlpatterns, "public"))),
 ]
 
 handler403 = "crisis_care.core.views.permission_denied"

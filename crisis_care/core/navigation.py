@@ -13,8 +13,10 @@ _AUDITORS = frozenset({Role.IG_AUDITOR, Role.TEAM_MANAGER})
 
 NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
     ("Home", "workforce:home", _ALL),
+    ("Triage queue", "referrals:queue", _PERSON_FINDERS),
     ("Find a person", "people:search", _PERSON_FINDERS),
     ("Who is on now", "workforce:on_now", _ALL - {Role.IG_AUDITOR}),
+    ("Directory", "directory:list", _ALL - {Role.IG_AUDITOR}),
     ("Rota", "workforce:rota", _ALL - {Role.IG_AUDITOR}),
     ("Staff", "workforce:staff_list", _ALL - {Role.IG_AUDITOR}),
     ("Access reviews", "people:access_reviews", _AUDITORS),

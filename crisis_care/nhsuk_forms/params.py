@@ -34,8 +34,7 @@ def error_anchor(field: BoundField) -> str:
         parts = value if isinstance(value, dict) else {}
         first_missing = next((p for p in ("day", "month", "year") if not parts.get(p)), "day")
         return f"{field_id(field)}-{first_missing}"
-    if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-        return f"{field_id(field)}-1"
+    # Radios and checkboxes: the NHS.UK macro gives the first item the bare idPrefix.
     return field_id(field)
 
 

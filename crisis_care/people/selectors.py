@@ -178,3 +178,14 @@ def flagged_event_get(*, pk: uuid.UUID) -> AuditEvent:
 
 def is_auditor(user: User) -> bool:
     return user.role == Role.IG_AUDITOR
+
+
+def possible_matches(*, nhs_number: str, family_name: str, date_of_birth: dt.date | None) -> list[Person]:
+    """Existing records that may be the same person: by NHS number, or by name and date of birth.
+    For duplicate checks when taking a referral (one query)."""
+    query = Q(pk__in=[])
+    if nhs_number:
+        query |= Q(nhs_number=normalise_nhs_number(nhs_number))
+    if family_name and date_of_birth:
+        query |= Q(family_name_search=family_name.strip().casefold(), date_of_birth=date_of_birth)
+    return list(Person.objects.filter(query).order_by("family_name", "given_name")[:10])

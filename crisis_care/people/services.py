@@ -84,12 +84,20 @@ def _check_nhs_number_free(nhs_number: str, *, exclude: uuid.UUID | None = None)
 
 
 @transaction.atomic
-def person_register(*, data: dict[str, Any], team: Team, by: User) -> Person:
-    """Register a new person and give the registering team a relationship with them."""
+def person_create(*, data: dict[str, Any], by: User | None) -> Person:
+    """Create a person's record. The caller decides what relationship opens (a referral's link,
+    or person_register's)."""
     cleaned = _clean_person_data(data)
     _check_nhs_number_free(cleaned.get("nhs_number", ""))
     person = Person.objects.create(**cleaned)
     audit_record(actor=by, action=AuditAction.CREATE, obj=person, person_id=person.pk)
+    return person
+
+
+@transaction.atomic
+def person_register(*, data: dict[str, Any], team: Team, by: User) -> Person:
+    """Register a new person and give the registering team a relationship with them."""
+    person = person_create(data=data, by=by)
     care_team_link_open(team=team, person=person, source="registration", source_id=None, by=by)
     return person
 

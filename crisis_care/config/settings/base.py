@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "crisis_care.nhsuk_forms",
     "crisis_care.workforce",
     "crisis_care.people",
+    "crisis_care.directory",
+    "crisis_care.referrals",
 ]
 # Demo data and factories; production settings leave this out.
 if os.environ.get("CRISIS_CARE_NONPROD", "1") == "1":
@@ -174,6 +176,15 @@ CRISIS_CARE: dict[str, Any] = {
     # How long one break-glass grant lasts.
     "BREAK_GLASS_MINUTES": int(os.environ.get("BREAK_GLASS_MINUTES", "240")),
     "SERVICE_NAME": "Crisis Care",
+    # First contact is due the same day; for referrals received at or after this London time,
+    # by this time the next morning (DOMAIN.md §2.1; a local rule the trust may change).
+    "FIRST_CONTACT_LATE_AFTER": os.environ.get("FIRST_CONTACT_LATE_AFTER", "18:00"),
+    "FIRST_CONTACT_NEXT_MORNING_BY": os.environ.get("FIRST_CONTACT_NEXT_MORNING_BY", "12:00"),
+    # Age bands: adults 18 to 65 here; younger to CAMHS crisis, older to the older people's team.
+    "ADULT_MIN_AGE": int(os.environ.get("ADULT_MIN_AGE", "18")),
+    "ADULT_MAX_AGE": int(os.environ.get("ADULT_MAX_AGE", "65")),
+    # Public self-referrals allowed per address per hour.
+    "SELF_REFERRAL_PER_HOUR": int(os.environ.get("SELF_REFERRAL_PER_HOUR", "5")),
 }
 
 LOGGING = {
