@@ -180,7 +180,9 @@ def is_auditor(user: User) -> bool:
     return user.role == Role.IG_AUDITOR
 
 
-def possible_matches(*, nhs_number: str, family_name: str, date_of_birth: dt.date | None) -> list[Person]:
+def possible_matches(
+    *, nhs_number: str, family_name: str, date_of_birth: dt.date | None
+) -> list[Person]:
     """Existing records that may be the same person: by NHS number, or by name and date of birth.
     For duplicate checks when taking a referral (one query)."""
     query = Q(pk__in=[])

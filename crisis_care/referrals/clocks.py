@@ -99,7 +99,10 @@ def first_contact_target(received_at: dt.datetime) -> dt.datetime:
 
 
 def _clock(
-    name: ClockName, target_at: dt.datetime, stopped_at: dt.datetime | None, data: ClockInput,
+    name: ClockName,
+    target_at: dt.datetime,
+    stopped_at: dt.datetime | None,
+    data: ClockInput,
     now: dt.datetime,
 ) -> Clock:
     now = as_utc(now)
@@ -120,17 +123,39 @@ def _clock(
 def clocks_for(data: ClockInput, now: dt.datetime) -> list[Clock]:
     start = as_utc(data.received_at)
     if data.pathway == Pathway.COUNCIL_CRS:
-        clocks = [_clock(ClockName.CRS_RESPONSE, start + CRS_RESPONSE_TARGET, data.face_to_face_at, data, now)]
+        clocks = [
+            _clock(
+                ClockName.CRS_RESPONSE, start + CRS_RESPONSE_TARGET, data.face_to_face_at, data, now
+            )
+        ]
         if data.reablement_needed:
             clocks.append(
-                _clock(ClockName.CRS_REABLEMENT, start + CRS_REABLEMENT_TARGET, data.reablement_started_at, data, now)
+                _clock(
+                    ClockName.CRS_REABLEMENT,
+                    start + CRS_REABLEMENT_TARGET,
+                    data.reablement_started_at,
+                    data,
+                    now,
+                )
             )
         return clocks
     return [
-        _clock(ClockName.REFERRER_RESPONSE, start + REFERRER_RESPONSE_TARGET, data.referrer_responded_at, data, now),
-        _clock(ClockName.FIRST_CONTACT, first_contact_target(start), data.first_contact_at, data, now),
         _clock(
-            ClockName.FACE_TO_FACE, start + FACE_TO_FACE_TARGET[Priority(data.priority)], data.face_to_face_at, data, now
+            ClockName.REFERRER_RESPONSE,
+            start + REFERRER_RESPONSE_TARGET,
+            data.referrer_responded_at,
+            data,
+            now,
+        ),
+        _clock(
+            ClockName.FIRST_CONTACT, first_contact_target(start), data.first_contact_at, data, now
+        ),
+        _clock(
+            ClockName.FACE_TO_FACE,
+            start + FACE_TO_FACE_TARGET[Priority(data.priority)],
+            data.face_to_face_at,
+            data,
+            now,
         ),
     ]
 
@@ -138,5 +163,7 @@ def clocks_for(data: ClockInput, now: dt.datetime) -> list[Clock]:
 def next_deadline(clocks: list[Clock]) -> dt.timedelta | None:
     """Time left on the most pressing running clock (None when nothing is running).
     Breached-and-still-running clocks count as negative, so they sort first."""
-    pending = [c.remaining for c in clocks if c.stopped_at is None and c.state is not ClockState.STOPPED]
+    pending = [
+        c.remaining for c in clocks if c.stopped_at is None and c.state is not ClockState.STOPPED
+    ]
     return min(pending) if pending else None

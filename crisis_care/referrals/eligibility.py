@@ -81,7 +81,10 @@ def check_area(postcode: str) -> AreaResult:
         )
     district = llr_districts().get(postcode_district(postcode))
     if district is None:
-        return AreaResult(AreaCheck.OUT_OF_AREA, f"{postcode} is not in a Leicester, Leicestershire or Rutland district.")
+        return AreaResult(
+            AreaCheck.OUT_OF_AREA,
+            f"{postcode} is not in a Leicester, Leicestershire or Rutland district.",
+        )
     if district.in_llr:
         return AreaResult(AreaCheck.IN_AREA, f"{district.district} is in LLR ({district.areas}).")
     return AreaResult(

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import models
 from django.utils import timezone
 
 from crisis_care.core.models import User
@@ -30,7 +29,6 @@ from crisis_care.directory import presenters as directory_presenters
 from crisis_care.directory.models import Area, Service
 
 from .models import AgeCheck, AreaCheck, DeclineCategory, Referral, Source, Status
-
 
 
 def suggested_category(referral: Referral) -> str | None:

@@ -62,7 +62,12 @@ class Priority(models.TextChoices):
     ROUTINE = "3", "Routine"
 
 
-PRIORITY_RANK: dict[str, int] = {Priority.EMERGENCY: 0, Priority.VERY_URGENT: 1, Priority.URGENT: 2, Priority.ROUTINE: 3}
+PRIORITY_RANK: dict[str, int] = {
+    Priority.EMERGENCY: 0,
+    Priority.VERY_URGENT: 1,
+    Priority.URGENT: 2,
+    Priority.ROUTINE: 3,
+}
 
 
 class Pathway(models.TextChoices):
@@ -146,7 +151,9 @@ class Referral(VersionedModel):
     taken_at = models.DateTimeField(null=True, blank=True)
 
     # Eligibility as checked at intake; shown, never silently applied.
-    area_check = models.CharField(max_length=10, choices=AreaCheck.choices, default=AreaCheck.UNKNOWN)
+    area_check = models.CharField(
+        max_length=10, choices=AreaCheck.choices, default=AreaCheck.UNKNOWN
+    )
     age_check = models.CharField(max_length=10, choices=AgeCheck.choices, default=AgeCheck.UNKNOWN)
     eligibility_confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -203,7 +210,9 @@ class Referral(VersionedModel):
 class PriorityChange(BaseModel):
     """Every setting or change of triage priority: who, when and why. Never edited."""
 
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="priority_history")
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="priority_history"
+    )
     priority = models.CharField(max_length=1, choices=Priority.choices)
     reason = models.TextField()
     set_by = models.ForeignKey(
@@ -276,12 +285,16 @@ class BreachReason(BaseModel):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="breach_reasons")
     clock = models.CharField(max_length=30)
     reason = models.TextField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["referral", "clock"], name="breach_reason_once_per_clock")
+            models.UniqueConstraint(
+                fields=["referral", "clock"], name="breach_reason_once_per_clock"
+            )
         ]
 
 
@@ -293,7 +306,9 @@ class ReferralSignpost(BaseModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["referral", "service"], name="signpost_once_per_service")
+            models.UniqueConstraint(
+                fields=["referral", "service"], name="signpost_once_per_service"
+            )
         ]
 
 
@@ -318,7 +333,9 @@ class SelfReferralThrottle(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="throttle_window")]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="throttle_window")
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} {self.window_start}: {self.count}"

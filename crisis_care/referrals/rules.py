@@ -18,7 +18,9 @@ class ReferralAction(StrEnum):
     DECLINE = "decline"
 
 
-_CLINICIANS = frozenset({Role.REGISTERED_PRACTITIONER, Role.DOCTOR, Role.PSYCHOLOGIST, Role.TEAM_MANAGER})
+_CLINICIANS = frozenset(
+    {Role.REGISTERED_PRACTITIONER, Role.DOCTOR, Role.PSYCHOLOGIST, Role.TEAM_MANAGER}
+)
 _TEAM = _CLINICIANS | {Role.SUPPORT_WORKER, Role.ADMINISTRATOR}
 
 PERMISSIONS: dict[ReferralAction, frozenset[Role]] = {

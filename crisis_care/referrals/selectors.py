@@ -111,11 +111,21 @@ def breaches_today(*, team: Team, now: dt.datetime | None = None) -> int:
     start = local_instant(today, dt.time(0, 0))
     end = min(now, local_instant(today + dt.timedelta(days=1), dt.time(0, 0)))
     # The longest clock (routine face-to-face) is four weeks, so look back that far.
-    recent = Referral.objects.filter(team=team, received_at__gte=start - dt.timedelta(weeks=4, days=1))
+    recent = Referral.objects.filter(
+        team=team, received_at__gte=start - dt.timedelta(weeks=4, days=1)
+    )
     count = 0
     for referral in recent.only(
-        "pathway", "priority", "received_at", "status", "closed_at", "referrer_responded_at",
-        "first_contact_at", "face_to_face_at", "reablement_needed", "reablement_started_at",
+        "pathway",
+        "priority",
+        "received_at",
+        "status",
+        "closed_at",
+        "referrer_responded_at",
+        "first_contact_at",
+        "face_to_face_at",
+        "reablement_needed",
+        "reablement_started_at",
     ):
         for clock in referral_clocks(referral, now):
             if clock.state is ClockState.BREACHED and start <= clock.target_at < end:
@@ -127,7 +137,9 @@ def referral_for_user(*, pk: uuid.UUID, user: User) -> Referral:
     """A referral with its history, if it belongs to one of the user's teams (else DoesNotExist)."""
     return (
         Referral.objects.filter(team__in=teams_for_user(user=user))
-        .select_related("person", "person__gp_practice", "owner", "team", "eligibility_confirmed_by")
+        .select_related(
+            "person", "person__gp_practice", "owner", "team", "eligibility_confirmed_by"
+        )
         .prefetch_related(
             Prefetch("priority_history", queryset=PriorityChange.objects.select_related("set_by")),
             Prefetch("status_history", queryset=StatusChange.objects.select_related("changed_by")),
@@ -144,4 +156,6 @@ def referral_exists_elsewhere(*, pk: uuid.UUID) -> bool:
 
 
 def referrals_for_person(*, person_id: uuid.UUID) -> QuerySet[Referral]:
-    return Referral.objects.filter(person_id=person_id).select_related("team").order_by("-received_at")
+    return (
+        Referral.objects.filter(person_id=person_id).select_related("team").order_by("-received_at")
+    )

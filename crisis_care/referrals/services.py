@@ -50,7 +50,11 @@ class AlreadyTaken(Exception):
 
 def pathway_for(team: Team) -> Pathway:
     """The council's crisis response service runs its own pathway and clocks."""
-    return Pathway.COUNCIL_CRS if team.team_type == TeamType.COUNCIL_CRISIS_RESPONSE else Pathway.MENTAL_HEALTH
+    return (
+        Pathway.COUNCIL_CRS
+        if team.team_type == TeamType.COUNCIL_CRISIS_RESPONSE
+        else Pathway.MENTAL_HEALTH
+    )
 
 
 def _check_not_future(when: dt.datetime, field: str, label: str) -> None:
@@ -63,7 +67,9 @@ def _set_status(referral: Referral, status: Status, by: User | None, note: str =
     referral.status = status
     if status in (Status.DECLINED, Status.CLOSED):
         referral.closed_at = now
-    StatusChange.objects.create(referral=referral, status=status, changed_by=by, changed_at=now, note=note)
+    StatusChange.objects.create(
+        referral=referral, status=status, changed_by=by, changed_at=now, note=note
+    )
 
 
 @transaction.atomic
@@ -83,11 +89,18 @@ def referral_create(
     The team gets a legitimate relationship with the person from this moment.
     """
     _check_not_future(received_at, "received_at", "Time received")
-    if not (data.get("referrer_phone") or data.get("referrer_email") or (person and person.phone)
-            or (submitted_details or {}).get("phone") or (submitted_details or {}).get("email")):
+    if not (
+        data.get("referrer_phone")
+        or data.get("referrer_email")
+        or (person and person.phone)
+        or (submitted_details or {}).get("phone")
+        or (submitted_details or {}).get("email")
+    ):
         raise ValidationError("Enter at least one way to contact the person or the referrer")
     details = submitted_details or {}
-    postcode = data.get("current_postcode") or (person.postcode if person else details.get("postcode", ""))
+    postcode = data.get("current_postcode") or (
+        person.postcode if person else details.get("postcode", "")
+    )
     date_of_birth = person.date_of_birth if person else details.get("date_of_birth")
     if isinstance(date_of_birth, str):
         date_of_birth = dt.date.fromisoformat(date_of_birth)
@@ -105,13 +118,21 @@ def referral_create(
         **{k: data[k] for k in REFERRAL_FIELDS if k in data},
     )
     PriorityChange.objects.create(
-        referral=referral, priority=priority, reason=priority_reason, set_by=by, set_at=timezone.now()
+        referral=referral,
+        priority=priority,
+        reason=priority_reason,
+        set_by=by,
+        set_at=timezone.now(),
     )
     _set_status(referral, Status.NEW, by)
     referral.save(update_fields=["status", "closed_at"])
     audit_record(
-        actor=by, action=AuditAction.CREATE, obj=referral, person_id=person.pk if person else None,
-        section="referral", detail={"source": referral.source, "priority": priority},
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=referral,
+        person_id=person.pk if person else None,
+        section="referral",
+        detail={"source": referral.source, "priority": priority},
     )
     if person is not None:
         people_services.care_team_link_open(
@@ -123,7 +144,9 @@ def referral_create(
 @transaction.atomic
 def referral_take(*, referral_id: uuid.UUID, by: User) -> Referral:
     """Take ownership. The row lock means two clinicians pressing at once cannot both win."""
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("owner").get(pk=referral_id)
+    referral = (
+        Referral.objects.select_for_update(of=("self",)).select_related("owner").get(pk=referral_id)
+    )
     if referral.owner_id and referral.owner_id != by.pk:
         raise AlreadyTaken(referral)
     if not referral.is_open:
@@ -136,8 +159,14 @@ def referral_take(*, referral_id: uuid.UUID, by: User) -> Referral:
         _set_status(referral, Status.TAKEN, by)
     referral.version += 1
     referral.save(update_fields=["owner", "taken_at", "status", "version", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=referral, person_id=referral.person_id,
-                 section="referral", detail={"taken": True})
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        person_id=referral.person_id,
+        section="referral",
+        detail={"taken": True},
+    )
     return referral
 
 
@@ -146,15 +175,22 @@ def priority_set(*, referral: Referral, priority: str, reason: str, by: User) ->
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the priority is changing"})
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    PriorityChange.objects.create(referral=referral, priority=priority, reason=reason, set_by=by,
-                                  set_at=timezone.now())
+    PriorityChange.objects.create(
+        referral=referral, priority=priority, reason=reason, set_by=by, set_at=timezone.now()
+    )
     before = referral.priority
     referral.priority = priority
     referral.priority_reason = reason
     referral.version += 1
     referral.save(update_fields=["priority", "priority_reason", "version", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=referral, person_id=referral.person_id,
-                 section="referral priority", detail={"from": before, "to": priority})
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        person_id=referral.person_id,
+        section="referral priority",
+        detail={"from": before, "to": priority},
+    )
     return referral
 
 
@@ -172,22 +208,39 @@ def contact_record(
     """Log an attempt or contact. The first successful contact stops the matching clocks."""
     _check_not_future(occurred_at, "occurred_at", "Time of contact")
     if occurred_at < referral.received_at - FUTURE_TOLERANCE:
-        raise ValidationError({"occurred_at": "Time of contact must be after the referral was received"})
+        raise ValidationError(
+            {"occurred_at": "Time of contact must be after the referral was received"}
+        )
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     contact = ReferralContact.objects.create(
-        referral=referral, occurred_at=occurred_at, with_whom=with_whom, medium=medium, outcome=outcome,
-        note=note, by=by,
+        referral=referral,
+        occurred_at=occurred_at,
+        with_whom=with_whom,
+        medium=medium,
+        outcome=outcome,
+        note=note,
+        by=by,
     )
     if outcome == Outcome.SPOKE:
         stops = _clock_stops(referral, with_whom=with_whom, medium=medium)
-        changed = [name for name in stops if getattr(referral, name) is None or getattr(referral, name) > occurred_at]
+        changed = [
+            name
+            for name in stops
+            if getattr(referral, name) is None or getattr(referral, name) > occurred_at
+        ]
         for name in changed:
             setattr(referral, name, occurred_at)
         if changed:
             referral.version += 1
             referral.save(update_fields=[*changed, "version", "updated_at"])
-    audit_record(actor=by, action=AuditAction.CREATE, obj=contact, person_id=referral.person_id,
-                 section="referral contact", detail={"with": with_whom, "medium": medium, "outcome": outcome})
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=contact,
+        person_id=referral.person_id,
+        section="referral contact",
+        detail={"with": with_whom, "medium": medium, "outcome": outcome},
+    )
     return contact
 
 
@@ -195,7 +248,9 @@ def _clock_stops(referral: Referral, *, with_whom: str, medium: str) -> list[str
     stops = []
     # A self-referrer is both the person and the referrer.
     person_is_referrer = referral.source == Source.SELF
-    if with_whom == ContactWith.REFERRER or (person_is_referrer and with_whom == ContactWith.PERSON):
+    if with_whom == ContactWith.REFERRER or (
+        person_is_referrer and with_whom == ContactWith.PERSON
+    ):
         stops.append("referrer_responded_at")
     if with_whom == ContactWith.PERSON:
         stops.append("first_contact_at")
@@ -216,8 +271,14 @@ def breach_reason_record(*, referral: Referral, clock: str, reason: str, by: Use
     breach = BreachReason.objects.create(
         referral=referral, clock=clock, reason=reason, recorded_by=by, recorded_at=timezone.now()
     )
-    audit_record(actor=by, action=AuditAction.CREATE, obj=breach, person_id=referral.person_id,
-                 section="breach reason", detail={"clock": clock})
+    audit_record(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=breach,
+        person_id=referral.person_id,
+        section="breach reason",
+        detail={"clock": clock},
+    )
     return breach
 
 
@@ -227,10 +288,23 @@ def eligibility_confirm(*, referral: Referral, note: str, by: User) -> Referral:
     referral.eligibility_confirmed_at = timezone.now()
     referral.eligibility_note = note
     referral.version += 1
-    referral.save(update_fields=["eligibility_confirmed_by", "eligibility_confirmed_at", "eligibility_note",
-                                 "version", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=referral, person_id=referral.person_id,
-                 section="eligibility", detail={"confirmed": True})
+    referral.save(
+        update_fields=[
+            "eligibility_confirmed_by",
+            "eligibility_confirmed_at",
+            "eligibility_note",
+            "version",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        person_id=referral.person_id,
+        section="eligibility",
+        detail={"confirmed": True},
+    )
     return referral
 
 
@@ -239,14 +313,22 @@ def referral_accept(*, referral: Referral, by: User) -> Referral:
     """Accept for assessment (booking the assessment is the next stage)."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status not in (Status.NEW, Status.TAKEN):
-        raise ValidationError("Only a referral awaiting triage or with a clinician can be accepted.")
+        raise ValidationError(
+            "Only a referral awaiting triage or with a clinician can be accepted."
+        )
     if referral.person_id is None:
         raise ValidationError("Match this referral to a person's record before accepting it.")
     _set_status(referral, Status.ACCEPTED, by)
     referral.version += 1
     referral.save(update_fields=["status", "version", "updated_at"])
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=referral, person_id=referral.person_id,
-                 section="referral", detail={"status": Status.ACCEPTED})
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        person_id=referral.person_id,
+        section="referral",
+        detail={"status": Status.ACCEPTED},
+    )
     return referral
 
 
@@ -258,15 +340,26 @@ def referral_match_person(*, referral: Referral, person: Person, by: User) -> Re
         raise ValidationError("This referral is already linked to a person.")
     referral.person = person
     if referral.age_check == "unknown":
-        referral.age_check = eligibility.check_age(person.date_of_birth, referral.received_at.date())
+        referral.age_check = eligibility.check_age(
+            person.date_of_birth, referral.received_at.date()
+        )
     if referral.area_check == "unknown":
-        referral.area_check = eligibility.check_area(referral.current_postcode or person.postcode).check
+        referral.area_check = eligibility.check_area(
+            referral.current_postcode or person.postcode
+        ).check
     referral.version += 1
     referral.save(update_fields=["person", "age_check", "area_check", "version", "updated_at"])
-    people_services.care_team_link_open(team=referral.team, person=person, source="referral",
-                                        source_id=referral.pk, by=by)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=referral, person_id=person.pk, section="referral",
-                 detail={"matched_person": True})
+    people_services.care_team_link_open(
+        team=referral.team, person=person, source="referral", source_id=referral.pk, by=by
+    )
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        person_id=person.pk,
+        section="referral",
+        detail={"matched_person": True},
+    )
     return referral
 
 
@@ -295,15 +388,35 @@ def referral_decline(
     services = list(Service.objects.filter(pk__in=service_ids))
     if len(services) != len(set(service_ids)):
         raise ValidationError({"services": "Choose services from the directory"})
-    ReferralSignpost.objects.bulk_create(ReferralSignpost(referral=referral, service=s) for s in services)
+    ReferralSignpost.objects.bulk_create(
+        ReferralSignpost(referral=referral, service=s) for s in services
+    )
     referral.decline_category = category
     referral.decline_reason = reason
     referral.decline_letter = letter
     _set_status(referral, Status.DECLINED, by, note=reason)
     referral.version += 1
-    referral.save(update_fields=["decline_category", "decline_reason", "decline_letter", "status", "closed_at", "version", "updated_at"])
-    for link in CareTeamLink.objects.filter(source="referral", source_id=referral.pk, closed_at__isnull=True):
+    referral.save(
+        update_fields=[
+            "decline_category",
+            "decline_reason",
+            "decline_letter",
+            "status",
+            "closed_at",
+            "version",
+            "updated_at",
+        ]
+    )
+    for link in CareTeamLink.objects.filter(
+        source="referral", source_id=referral.pk, closed_at__isnull=True
+    ):
         people_services.care_team_link_close(link=link, by=by)
-    audit_record(actor=by, action=AuditAction.UPDATE, obj=referral, person_id=referral.person_id,
-                 section="referral", detail={"status": Status.DECLINED, "signposted": len(services)})
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        person_id=referral.person_id,
+        section="referral",
+        detail={"status": Status.DECLINED, "signposted": len(services)},
+    )
     return referral

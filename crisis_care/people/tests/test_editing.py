@@ -260,7 +260,8 @@ def test_clerical_staff_cannot_record_consent(signed_in, staff_user, person_in_c
 
 def test_error_summary_links_land_on_the_first_radio(signed_in, practitioner, person_in_care):
     response = signed_in(practitioner).post(
-        reverse("people:contact_create", args=[person_in_care.pk]), {"name": "Jo", "phone": "07700 900456"}
+        reverse("people:contact_create", args=[person_in_care.pk]),
+        {"name": "Jo", "phone": "07700 900456"},
     )
 
     html = response.content.decode()

@@ -44,7 +44,9 @@ def test_a_response_after_31_minutes_is_a_breach_and_says_by_how_much():
     received = london(2026, 6, 10, 9, 0)
     data = mh(received_at=received, referrer_responded_at=received + dt.timedelta(minutes=31))
 
-    clock = by_name(clocks_for(data, now=received + dt.timedelta(hours=1)))[ClockName.REFERRER_RESPONSE]
+    clock = by_name(clocks_for(data, now=received + dt.timedelta(hours=1)))[
+        ClockName.REFERRER_RESPONSE
+    ]
 
     assert clock.state is ClockState.BREACHED
     assert clock.remaining == dt.timedelta(minutes=-1)
@@ -68,8 +70,11 @@ def test_first_contact_after_six_in_the_evening_is_due_by_next_morning():
 
 
 def test_the_evening_cut_off_is_configurable(settings):
-    settings.CRISIS_CARE = {**settings.CRISIS_CARE, "FIRST_CONTACT_LATE_AFTER": "20:00",
-                            "FIRST_CONTACT_NEXT_MORNING_BY": "09:00"}
+    settings.CRISIS_CARE = {
+        **settings.CRISIS_CARE,
+        "FIRST_CONTACT_LATE_AFTER": "20:00",
+        "FIRST_CONTACT_NEXT_MORNING_BY": "09:00",
+    }
     assert first_contact_target(london(2026, 6, 10, 19, 0)) == london(2026, 6, 11, 0, 0)
     assert first_contact_target(london(2026, 6, 10, 20, 30)) == london(2026, 6, 11, 9, 0)
 
@@ -85,11 +90,18 @@ def test_a_referral_at_23_50_is_due_first_contact_next_morning_not_in_ten_minute
 
 @pytest.mark.parametrize(
     ("priority", "hours"),
-    [(Priority.EMERGENCY, 1), (Priority.VERY_URGENT, 4), (Priority.URGENT, 24), (Priority.ROUTINE, 24 * 28)],
+    [
+        (Priority.EMERGENCY, 1),
+        (Priority.VERY_URGENT, 4),
+        (Priority.URGENT, 24),
+        (Priority.ROUTINE, 24 * 28),
+    ],
 )
 def test_face_to_face_targets_follow_the_priority(priority, hours):
     received = london(2026, 6, 10, 9, 0)
-    clock = by_name(clocks_for(mh(priority, received_at=received), now=received))[ClockName.FACE_TO_FACE]
+    clock = by_name(clocks_for(mh(priority, received_at=received), now=received))[
+        ClockName.FACE_TO_FACE
+    ]
     assert clock.target_at - received == dt.timedelta(hours=hours)
 
 
@@ -115,14 +127,20 @@ def test_the_second_0130_on_the_night_the_clocks_go_back_is_an_hour_later():
     second = dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 01:30 GMT
     assert first.astimezone(LONDON).strftime("%H:%M") == second.astimezone(LONDON).strftime("%H:%M")
 
-    a = by_name(clocks_for(mh(Priority.EMERGENCY, received_at=first), now=first))[ClockName.FACE_TO_FACE]
-    b = by_name(clocks_for(mh(Priority.EMERGENCY, received_at=second), now=second))[ClockName.FACE_TO_FACE]
+    a = by_name(clocks_for(mh(Priority.EMERGENCY, received_at=first), now=first))[
+        ClockName.FACE_TO_FACE
+    ]
+    b = by_name(clocks_for(mh(Priority.EMERGENCY, received_at=second), now=second))[
+        ClockName.FACE_TO_FACE
+    ]
     assert b.target_at - a.target_at == dt.timedelta(hours=1)
 
 
 def test_the_night_the_clocks_go_forward_a_24_hour_clock_is_24_real_hours():
     received = london(2026, 3, 28, 22, 0)  # GMT; the clocks go forward at 01:00 GMT on the 29th
-    f2f = by_name(clocks_for(mh(Priority.URGENT, received_at=received), now=received))[ClockName.FACE_TO_FACE]
+    f2f = by_name(clocks_for(mh(Priority.URGENT, received_at=received), now=received))[
+        ClockName.FACE_TO_FACE
+    ]
     assert f2f.target_at - received == dt.timedelta(hours=24)
     assert f2f.target_at.astimezone(LONDON).hour == 23  # 23:00 BST on the 29th
 
@@ -137,8 +155,12 @@ def test_a_clock_met_in_time_is_met():
 def test_a_referral_declined_before_the_target_stops_its_clocks_without_a_breach():
     received = london(2026, 6, 10, 9, 0)
     data = ClockInput(
-        pathway=Pathway.MENTAL_HEALTH, priority=Priority.URGENT, received_at=received, is_open=False,
-        closed_at=received + dt.timedelta(minutes=20), referrer_responded_at=received + dt.timedelta(minutes=20),
+        pathway=Pathway.MENTAL_HEALTH,
+        priority=Priority.URGENT,
+        received_at=received,
+        is_open=False,
+        closed_at=received + dt.timedelta(minutes=20),
+        referrer_responded_at=received + dt.timedelta(minutes=20),
     )
     clocks = by_name(clocks_for(data, now=received + dt.timedelta(days=2)))
     assert clocks[ClockName.REFERRER_RESPONSE].state is ClockState.MET
@@ -148,8 +170,13 @@ def test_a_referral_declined_before_the_target_stops_its_clocks_without_a_breach
 
 def test_the_council_pathway_has_only_its_own_two_hour_and_reablement_clocks():
     received = london(2026, 6, 10, 9, 0)
-    data = ClockInput(pathway=Pathway.COUNCIL_CRS, priority=Priority.URGENT, received_at=received, is_open=True,
-                      reablement_needed=True)
+    data = ClockInput(
+        pathway=Pathway.COUNCIL_CRS,
+        priority=Priority.URGENT,
+        received_at=received,
+        is_open=True,
+        reablement_needed=True,
+    )
     clocks = clocks_for(data, now=received + dt.timedelta(minutes=30))
 
     assert [c.name for c in clocks] == [ClockName.CRS_RESPONSE, ClockName.CRS_REABLEMENT]
@@ -159,12 +186,16 @@ def test_the_council_pathway_has_only_its_own_two_hour_and_reablement_clocks():
 
 def test_without_reablement_the_council_pathway_has_one_clock():
     received = london(2026, 6, 10, 9, 0)
-    data = ClockInput(pathway=Pathway.COUNCIL_CRS, priority=Priority.URGENT, received_at=received, is_open=True)
+    data = ClockInput(
+        pathway=Pathway.COUNCIL_CRS, priority=Priority.URGENT, received_at=received, is_open=True
+    )
     assert [c.name for c in clocks_for(data, now=received)] == [ClockName.CRS_RESPONSE]
 
 
 def test_the_next_deadline_is_the_most_pressing_unstopped_clock():
     received = london(2026, 6, 10, 9, 0)
-    clocks = clocks_for(mh(Priority.EMERGENCY, received_at=received), now=received + dt.timedelta(minutes=40))
+    clocks = clocks_for(
+        mh(Priority.EMERGENCY, received_at=received), now=received + dt.timedelta(minutes=40)
+    )
     # Referrer response breached 10 minutes ago: the most pressing.
     assert next_deadline(clocks) == dt.timedelta(minutes=-10)

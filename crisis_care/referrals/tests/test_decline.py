@@ -20,8 +20,13 @@ from crisis_care.nonprod import factories
 from crisis_care.people.models import CareTeamLink
 from crisis_care.referrals import letters
 from crisis_care.referrals.letters import BlockKind
-from crisis_care.referrals.models import DeclineCategory
-from crisis_care.referrals.models import AreaCheck, Referral, ReferralSignpost, Status
+from crisis_care.referrals.models import (
+    AreaCheck,
+    DeclineCategory,
+    Referral,
+    ReferralSignpost,
+    Status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -272,7 +277,12 @@ def test_a_referral_of_another_team_is_refused_and_the_attempt_audited(
     assert outsider.get(reverse("referrals:letter", args=[out_of_area.pk])).status_code == 403
     assert outsider.get(reverse("referrals:letter_pdf", args=[out_of_area.pk])).status_code == 403
     assert Referral.objects.get(pk=out_of_area.pk).is_open
-    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, object_id=out_of_area.pk).count() == 4
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.ACCESS_DENIED, object_id=out_of_area.pk
+        ).count()
+        == 4
+    )
 
 
 def test_an_open_referral_has_no_letter(signed_in, practitioner, out_of_area):

@@ -20,21 +20,34 @@ pytestmark = pytest.mark.django_db
 def form_data(**overrides):
     now = timezone.now().astimezone(LONDON) - dt.timedelta(minutes=10)
     data = {
-        "given_name": "Leah", "family_name": "Whitmore",
-        "date_of_birth[day]": "14", "date_of_birth[month]": "2", "date_of_birth[year]": "1991",
+        "given_name": "Leah",
+        "family_name": "Whitmore",
+        "date_of_birth[day]": "14",
+        "date_of_birth[month]": "2",
+        "date_of_birth[year]": "1991",
         "person_phone": "07700 900111",
-        "received_on[day]": now.day, "received_on[month]": now.month, "received_on[year]": now.year,
+        "received_on[day]": now.day,
+        "received_on[month]": now.month,
+        "received_on[year]": now.year,
         "received_time": now.strftime("%H:%M"),
-        "channel": "phone", "source": "gp", "referrer_name": "Dr Amara Shah",
-        "referrer_organisation": "Hollybank Medical Centre", "referrer_phone": "0116 496 0000",
-        "reason": "Low mood, stopped eating", "person_agrees": "agrees", "current_postcode": "LE2 1AB",
-        "priority": "4", "priority_reason": "Plans to end her life tonight",
+        "channel": "phone",
+        "source": "gp",
+        "referrer_name": "Dr Amara Shah",
+        "referrer_organisation": "Hollybank Medical Centre",
+        "referrer_phone": "0116 496 0000",
+        "reason": "Low mood, stopped eating",
+        "person_agrees": "agrees",
+        "current_postcode": "LE2 1AB",
+        "priority": "4",
+        "priority_reason": "Plans to end her life tonight",
     }
     data.update(overrides)
     return data
 
 
-def test_a_gp_referral_by_phone_creates_the_person_the_referral_and_the_team_link(signed_in, practitioner, team):
+def test_a_gp_referral_by_phone_creates_the_person_the_referral_and_the_team_link(
+    signed_in, practitioner, team
+):
     response = signed_in(practitioner).post(reverse("referrals:new"), form_data())
 
     referral = Referral.objects.get()
@@ -61,7 +74,9 @@ def test_an_nhs_number_that_matches_uses_the_existing_record(signed_in, practiti
 
 
 def test_a_name_and_date_of_birth_match_asks_which_record_it_is(signed_in, practitioner):
-    known = factories.PersonFactory(given_name="Leah", family_name="Whitmore", date_of_birth=dt.date(1991, 2, 14))
+    known = factories.PersonFactory(
+        given_name="Leah", family_name="Whitmore", date_of_birth=dt.date(1991, 2, 14)
+    )
     client = signed_in(practitioner)
 
     first = client.post(reverse("referrals:new"), form_data())
@@ -74,7 +89,9 @@ def test_a_name_and_date_of_birth_match_asks_which_record_it_is(signed_in, pract
 
 
 def test_choosing_a_new_record_despite_a_match_creates_one(signed_in, practitioner):
-    factories.PersonFactory(given_name="Leah", family_name="Whitmore", date_of_birth=dt.date(1991, 2, 14))
+    factories.PersonFactory(
+        given_name="Leah", family_name="Whitmore", date_of_birth=dt.date(1991, 2, 14)
+    )
 
     signed_in(practitioner).post(reverse("referrals:new"), form_data(person_choice="new"))
 
@@ -88,13 +105,18 @@ def test_choosing_a_new_record_despite_a_match_creates_one(signed_in, practition
         ({"current_postcode": "LE1"}, "Enter a real postcode"),
         ({"date_of_birth[year]": "2999"}, "Date of birth must be today or in the past"),
         ({"received_time": "25:99"}, "Time received must be a real time"),
-        ({"referrer_phone": "", "person_phone": ""}, "Enter a call-back number for the referrer or a phone number"),
+        (
+            {"referrer_phone": "", "person_phone": ""},
+            "Enter a call-back number for the referrer or a phone number",
+        ),
         ({"reason": ""}, "Enter the reason for the referral"),
         ({"priority": ""}, "Select a triage priority"),
         ({"priority_reason": ""}, "Enter why you chose this priority"),
     ],
 )
-def test_bad_input_is_explained_and_kept_and_nothing_is_saved(signed_in, practitioner, overrides, message):
+def test_bad_input_is_explained_and_kept_and_nothing_is_saved(
+    signed_in, practitioner, overrides, message
+):
     response = signed_in(practitioner).post(reverse("referrals:new"), form_data(**overrides))
 
     text = page_text(response)
@@ -109,8 +131,14 @@ def test_a_received_time_in_the_future_is_refused(signed_in, practitioner):
     later = timezone.now().astimezone(LONDON) + dt.timedelta(hours=2)
     response = signed_in(practitioner).post(
         reverse("referrals:new"),
-        form_data(**{"received_on[day]": later.day, "received_on[month]": later.month,
-                     "received_on[year]": later.year, "received_time": later.strftime("%H:%M")}),
+        form_data(
+            **{
+                "received_on[day]": later.day,
+                "received_on[month]": later.month,
+                "received_on[year]": later.year,
+                "received_time": later.strftime("%H:%M"),
+            }
+        ),
     )
     assert "Time received must be now or in the past" in page_text(response)
     assert not Referral.objects.exists()
@@ -118,7 +146,9 @@ def test_a_received_time_in_the_future_is_refused(signed_in, practitioner):
 
 def test_script_in_a_text_field_is_stored_as_text_and_shown_escaped(signed_in, practitioner):
     client = signed_in(practitioner)
-    client.post(reverse("referrals:new"), form_data(reason="<script>alert(1)</script> very distressed"))
+    client.post(
+        reverse("referrals:new"), form_data(reason="<script>alert(1)</script> very distressed")
+    )
 
     referral = Referral.objects.get()
     assert referral.reason.startswith("<script>")
@@ -127,9 +157,14 @@ def test_script_in_a_text_field_is_stored_as_text_and_shown_escaped(signed_in, p
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
 
 
-def test_out_of_area_and_out_of_age_referrals_are_recorded_and_flagged_not_dropped(signed_in, practitioner):
+def test_out_of_area_and_out_of_age_referrals_are_recorded_and_flagged_not_dropped(
+    signed_in, practitioner
+):
     client = signed_in(practitioner)
-    client.post(reverse("referrals:new"), form_data(current_postcode="NG1 1AA", **{"date_of_birth[year]": "2010"}))
+    client.post(
+        reverse("referrals:new"),
+        form_data(current_postcode="NG1 1AA", **{"date_of_birth[year]": "2010"}),
+    )
 
     referral = Referral.objects.get()
     assert referral.area_check == AreaCheck.OUT_OF_AREA
@@ -153,8 +188,10 @@ def test_the_council_crisis_response_form_needs_its_criteria(signed_in, staff_us
     missing = client.post(reverse("referrals:new"), form_data(team=str(crs_team.pk)))
     assert "Select at least one crisis response criterion" in page_text(missing)
 
-    client.post(reverse("referrals:new"), form_data(team=str(crs_team.pk), crs_criteria=["3", "7"],
-                                                    reablement_needed="on"))
+    client.post(
+        reverse("referrals:new"),
+        form_data(team=str(crs_team.pk), crs_criteria=["3", "7"], reablement_needed="on"),
+    )
     referral = Referral.objects.get()
     assert referral.pathway == "crs"
     assert referral.crs_criteria == ["3", "7"]

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from crisis_care.core.roles import Role
 from crisis_care.core.testing import page_text
-from crisis_care.nonprod import factories
 from crisis_care.referrals import services
 from crisis_care.referrals.selectors import breaches_today, triage_queue
 
@@ -21,8 +20,15 @@ def test_the_most_pressing_clock_comes_first(make_referral, team):
     emergency = make_referral(priority="1", received_at=now - dt.timedelta(minutes=2))
     urgent = make_referral(priority="2", received_at=now - dt.timedelta(minutes=3))
     # The referrer has heard back on the urgent one, so its next clock is first contact (hours away).
-    services.contact_record(referral=urgent, occurred_at=now, with_whom="referrer", medium="phone",
-                            outcome="spoke", note="", by=urgent.created_by)
+    services.contact_record(
+        referral=urgent,
+        occurred_at=now,
+        with_whom="referrer",
+        medium="phone",
+        outcome="spoke",
+        note="",
+        by=urgent.created_by,
+    )
 
     rows = triage_queue(team=team).rows
 
@@ -30,10 +36,14 @@ def test_the_most_pressing_clock_comes_first(make_referral, team):
     assert [r.referral for r in rows] == [emergency, routine, urgent]
 
 
-def test_the_queue_page_shows_clocks_as_tags_and_hides_closed_referrals(signed_in, practitioner, make_referral):
+def test_the_queue_page_shows_clocks_as_tags_and_hides_closed_referrals(
+    signed_in, practitioner, make_referral
+):
     open_one = make_referral()
     closed = make_referral()
-    services.referral_decline(referral=closed, reason="Out of area", letter="", service_ids=[], by=practitioner)
+    services.referral_decline(
+        referral=closed, reason="Out of area", letter="", service_ids=[], by=practitioner
+    )
 
     text = page_text(signed_in(practitioner).get(reverse("referrals:queue")))
 
@@ -55,7 +65,9 @@ def test_filters_narrow_the_queue(signed_in, practitioner, make_referral):
 
 def test_breaches_today_counts_clocks_missed_today(make_referral, team, time_machine):
     time_machine.move_to(timezone.now().replace(hour=12, minute=0))
-    make_referral(received_at=timezone.now() - dt.timedelta(hours=1))  # referrer clock missed 30 min ago
+    make_referral(
+        received_at=timezone.now() - dt.timedelta(hours=1)
+    )  # referrer clock missed 30 min ago
 
     assert breaches_today(team=team) == 1
 

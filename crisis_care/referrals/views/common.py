@@ -24,7 +24,9 @@ def require(request: HttpRequest, action: ReferralAction) -> User:
     return user
 
 
-def referral_or_refuse(request: HttpRequest, pk: uuid.UUID, *, section: str = "referral") -> Referral:
+def referral_or_refuse(
+    request: HttpRequest, pk: uuid.UUID, *, section: str = "referral"
+) -> Referral:
     """The referral if it belongs to one of the user's teams. Otherwise 404 if it does not exist,
     or 403 (audited) if it belongs to another team."""
     user = current_user(request)
@@ -33,6 +35,11 @@ def referral_or_refuse(request: HttpRequest, pk: uuid.UUID, *, section: str = "r
     except Referral.DoesNotExist:
         if not selectors.referral_exists_elsewhere(pk=pk):
             raise Http404("No such referral") from None
-    audit_record(actor=user, action=AuditAction.ACCESS_DENIED, object_type="referrals.Referral", object_id=pk,
-                 section=section)
+    audit_record(
+        actor=user,
+        action=AuditAction.ACCESS_DENIED,
+        object_type="referrals.Referral",
+        object_id=pk,
+        section=section,
+    )
     raise PermissionDenied("This referral belongs to a team you are not in.")

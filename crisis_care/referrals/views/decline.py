@@ -22,7 +22,7 @@ from crisis_care.directory import selectors as directory_selectors
 from crisis_care.directory.models import Service
 from crisis_care.nhsuk_forms import params as form_params
 
-from .. import letters, selectors, services
+from .. import letters, services
 from ..forms import DeclineForm
 from ..models import Referral, Status
 from ..rules import ReferralAction

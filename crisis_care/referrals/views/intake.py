@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 
 from crisis_care.people import selectors as people_selectors
@@ -48,14 +48,20 @@ def referral_new(request: HttpRequest) -> HttpResponseBase:
                     if person is None:
                         person = people_services.person_create(data=_person_data(data), by=user)
                     referral = services.referral_create(
-                        team=team, person=person, data={k: data[k] for k in REFERRAL_FIELDS if k in data},
-                        received_at=data["received_at"], priority=data["priority"],
-                        priority_reason=data["priority_reason"], by=user,
+                        team=team,
+                        person=person,
+                        data={k: data[k] for k in REFERRAL_FIELDS if k in data},
+                        received_at=data["received_at"],
+                        priority=data["priority"],
+                        priority_reason=data["priority_reason"],
+                        by=user,
                     )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Referral for {person.full_name} recorded. Its clocks have started.")
+                messages.success(
+                    request, f"Referral for {person.full_name} recorded. Its clocks have started."
+                )
                 return redirect("referrals:detail", pk=referral.pk)
     return render(
         request,
@@ -68,7 +74,10 @@ def referral_new(request: HttpRequest) -> HttpResponseBase:
             "crs": crs,
             "matches": matches,
             "has_errors": bool(form.errors) or bool(matches),
-            "back_link": {"href": f"/referrals/?team={team.pk}", "text": "Back to the triage queue"},
+            "back_link": {
+                "href": f"/referrals/?team={team.pk}",
+                "text": "Back to the triage queue",
+            },
         },
     )
 
@@ -88,7 +97,9 @@ def _resolve_person(data: dict[str, Any]) -> tuple[Person | None, list[Person]]:
     """An exact NHS number match is the person. Otherwise possible matches (same name and
     date of birth) are shown for the user to choose from, or to confirm a new record."""
     matches = people_selectors.possible_matches(
-        nhs_number=data.get("nhs_number", ""), family_name=data["family_name"], date_of_birth=data["date_of_birth"]
+        nhs_number=data.get("nhs_number", ""),
+        family_name=data["family_name"],
+        date_of_birth=data["date_of_birth"],
     )
     choice = data.get("person_choice") or ""
     chosen = next((p for p in matches if str(p.pk) == choice), None)

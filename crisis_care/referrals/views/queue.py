@@ -17,7 +17,9 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
     user = require(request, ReferralAction.VIEW_QUEUE)
     teams = selectors.user_teams(user=user)
     if not teams:
-        raise PermissionDenied("You are not a member of a team, so there is no triage queue to show.")
+        raise PermissionDenied(
+            "You are not a member of a team, so there is no triage queue to show."
+        )
     team = next((t for t in teams if str(t.pk) == request.GET.get("team")), teams[0])
     filters = QueueFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
@@ -28,8 +30,13 @@ def triage_queue(request: HttpRequest) -> HttpResponse:
         status=chosen.get("status", ""),
     )
     # One audit row for the list (it shows names, not records).
-    audit_record(actor=user, action=AuditAction.VIEW, object_type="referrals.queue", object_id=team.pk,
-                 detail={"rows": queue.open_count})
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        object_type="referrals.queue",
+        object_id=team.pk,
+        detail={"rows": queue.open_count},
+    )
     context = {
         "title": "Triage queue",
         "team": team,

@@ -30,7 +30,13 @@ def _back(referral_pk: uuid.UUID) -> dict[str, str]:
 def referral_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     user = require(request, ReferralAction.VIEW_QUEUE)
     referral = referral_or_refuse(request, pk)
-    audit_record(actor=user, action=AuditAction.VIEW, obj=referral, person_id=referral.person_id, section="referral")
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=referral,
+        person_id=referral.person_id,
+        section="referral",
+    )
     clocks = selectors.referral_clocks(referral)
     recorded = {b.clock for b in referral.breach_reasons.all()}
     return render(
@@ -58,7 +64,9 @@ def referral_take(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     try:
         services.referral_take(referral_id=referral.pk, by=user)
     except services.AlreadyTaken as taken:
-        messages.error(request, f"{taken.referral.owner} took this referral first. It has not been changed.")
+        messages.error(
+            request, f"{taken.referral.owner} took this referral first. It has not been changed."
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -73,12 +81,21 @@ def priority_change(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     form = PriorityForm(request.POST or None, initial={"priority": referral.priority})
     if request.method == "POST" and form.is_valid():
         services.priority_set(referral=referral, by=user, **form.cleaned_data)
-        messages.success(request, "Priority changed. The face-to-face clock now follows the new priority.")
+        messages.success(
+            request, "Priority changed. The face-to-face clock now follows the new priority."
+        )
         return redirect("referrals:detail", pk=referral.pk)
-    return render(request, "referrals/priority.jinja", {
-        "title": "Change the triage priority", "form": form, "referral": referral,
-        "has_errors": bool(form.errors), "back_link": _back(referral.pk),
-    })
+    return render(
+        request,
+        "referrals/priority.jinja",
+        {
+            "title": "Change the triage priority",
+            "form": form,
+            "referral": referral,
+            "has_errors": bool(form.errors),
+            "back_link": _back(referral.pk),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -90,18 +107,30 @@ def contact_new(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
         data = form.cleaned_data
         try:
             services.contact_record(
-                referral=referral, occurred_at=data["occurred_at"], with_whom=data["with_whom"],
-                medium=data["medium"], outcome=data["outcome"], note=data["note"], by=user,
+                referral=referral,
+                occurred_at=data["occurred_at"],
+                with_whom=data["with_whom"],
+                medium=data["medium"],
+                outcome=data["outcome"],
+                note=data["note"],
+                by=user,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Contact recorded.")
             return redirect("referrals:detail", pk=referral.pk)
-    return render(request, "referrals/contact.jinja", {
-        "title": "Record a contact", "form": form, "referral": referral,
-        "has_errors": bool(form.errors), "back_link": _back(referral.pk),
-    })
+    return render(
+        request,
+        "referrals/contact.jinja",
+        {
+            "title": "Record a contact",
+            "form": form,
+            "referral": referral,
+            "has_errors": bool(form.errors),
+            "back_link": _back(referral.pk),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,19 +144,29 @@ def breach_reason(request: HttpRequest, pk: uuid.UUID, clock: str) -> HttpRespon
     form = BreachReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.breach_reason_record(referral=referral, clock=clock_name, reason=form.cleaned_data["reason"],
-                                          by=user)
+            services.breach_reason_record(
+                referral=referral, clock=clock_name, reason=form.cleaned_data["reason"], by=user
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Reason recorded for review.")
             return redirect("referrals:detail", pk=referral.pk)
-    return render(request, "referrals/breach.jinja", {
-        "title": "Why was the standard not met?", "form": form, "referral": referral,
-        "has_errors": bool(form.errors), "back_link": _back(referral.pk),
-        "clock": next((c for c in selectors.referral_clocks(referral) if c.name is clock_name), None),
-        "p": presenters,
-    })
+    return render(
+        request,
+        "referrals/breach.jinja",
+        {
+            "title": "Why was the standard not met?",
+            "form": form,
+            "referral": referral,
+            "has_errors": bool(form.errors),
+            "back_link": _back(referral.pk),
+            "clock": next(
+                (c for c in selectors.referral_clocks(referral) if c.name is clock_name), None
+            ),
+            "p": presenters,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,11 +178,19 @@ def eligibility_confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase
         services.eligibility_confirm(referral=referral, note=form.cleaned_data["note"], by=user)
         messages.success(request, "Eligibility confirmed.")
         return redirect("referrals:detail", pk=referral.pk)
-    return render(request, "referrals/eligibility.jinja", {
-        "title": "Confirm eligibility", "form": form, "referral": referral, "p": presenters,
-        "concerns": presenters.eligibility_concerns(referral),
-        "has_errors": bool(form.errors), "back_link": _back(referral.pk),
-    })
+    return render(
+        request,
+        "referrals/eligibility.jinja",
+        {
+            "title": "Confirm eligibility",
+            "form": form,
+            "referral": referral,
+            "p": presenters,
+            "concerns": presenters.eligibility_concerns(referral),
+            "has_errors": bool(form.errors),
+            "back_link": _back(referral.pk),
+        },
+    )
 
 
 @require_POST
@@ -171,11 +218,17 @@ def match_person(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
         try:
             if request.POST.get("person") == "new":
                 details = referral.submitted_details
-                person = people_services.person_create(by=user, data={
-                    "given_name": details.get("given_name", ""), "family_name": details.get("family_name", ""),
-                    "date_of_birth": details.get("date_of_birth"), "phone": details.get("phone", ""),
-                    "email": details.get("email", ""), "postcode": details.get("postcode", ""),
-                })
+                person = people_services.person_create(
+                    by=user,
+                    data={
+                        "given_name": details.get("given_name", ""),
+                        "family_name": details.get("family_name", ""),
+                        "date_of_birth": details.get("date_of_birth"),
+                        "phone": details.get("phone", ""),
+                        "email": details.get("email", ""),
+                        "postcode": details.get("postcode", ""),
+                    },
+                )
             else:
                 person = people_selectors.person_get(pk=uuid.UUID(request.POST.get("person", "")))
             services.referral_match_person(referral=referral, person=person, by=user)
@@ -186,16 +239,30 @@ def match_person(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
             return redirect("referrals:detail", pk=referral.pk)
     details = referral.submitted_details
     searched = any(k in request.GET for k in ("nhs_number", "family_name"))
-    form = PersonSearchForm(request.GET if searched else None, initial={
-        "family_name": details.get("family_name", ""),
-    })
+    form = PersonSearchForm(
+        request.GET if searched else None,
+        initial={
+            "family_name": details.get("family_name", ""),
+        },
+    )
     results = None
     if searched and form.is_valid():
         results = people_selectors.person_search(
-            user=current_user(request), nhs_number=form.cleaned_data["nhs_number"],
-            family_name=form.cleaned_data["family_name"], date_of_birth=form.cleaned_data["date_of_birth"],
+            user=current_user(request),
+            nhs_number=form.cleaned_data["nhs_number"],
+            family_name=form.cleaned_data["family_name"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
         )
-    return render(request, "referrals/match.jinja", {
-        "title": "Match the referral to a person", "form": form, "referral": referral, "details": details,
-        "results": results, "has_errors": bool(form.errors), "back_link": _back(referral.pk),
-    })
+    return render(
+        request,
+        "referrals/match.jinja",
+        {
+            "title": "Match the referral to a person",
+            "form": form,
+            "referral": referral,
+            "details": details,
+            "results": results,
+            "has_errors": bool(form.errors),
+            "back_link": _back(referral.pk),
+        },
+    )

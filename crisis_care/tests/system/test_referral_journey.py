@@ -12,7 +12,9 @@ from crisis_care.core.roles import Role
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_gp_referral_by_phone_through_to_first_contact_made(page: Page, axe, sign_in, staff_user, team):
+def test_a_gp_referral_by_phone_through_to_first_contact_made(
+    page: Page, axe, sign_in, staff_user, team
+):
     clinician = staff_user(Role.REGISTERED_PRACTITIONER)
     sign_in(page, clinician.username)
 
@@ -39,7 +41,9 @@ def test_a_gp_referral_by_phone_through_to_first_contact_made(page: Page, axe, s
     page.get_by_label("Referrer's name").fill("Dr Amara Shah")
     page.get_by_label("Referrer's organisation").fill("Hollybank Medical Centre")
     page.get_by_label("Referrer's call-back number").fill("0116 496 0000")
-    page.get_by_label("Reason for referral").fill("Low mood for 3 weeks, stopped eating, plans to end her life")
+    page.get_by_label("Reason for referral").fill(
+        "Low mood for 3 weeks, stopped eating, plans to end her life"
+    )
     page.get_by_label("Knows and agrees").check()
     page.get_by_label("Postcode where they are now or live").fill("LE2 1AB")
     page.get_by_label("Very urgent").check()
