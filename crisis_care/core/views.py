@@ -104,3 +104,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         {"title": "Sorry, there is a problem with the service"},
         status=500,
     )
+
+
+@login_not_required
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token (usually a page left open a long time)."""
+    return render(
+        request, "core/csrf_failure.jinja", {"title": "Your form could not be sent"}, status=403
+    )

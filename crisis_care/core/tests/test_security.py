@@ -101,3 +101,14 @@ def test_debug_is_off_outside_local_settings():
     from crisis_care.config.settings import base
 
     assert base.DEBUG is False
+
+
+def test_a_form_without_a_csrf_token_gets_a_clear_page_and_saves_nothing(practitioner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(practitioner)
+
+    response = client.post(reverse("people:register"), {"given_name": "Sam"})
+
+    assert response.status_code == 403
+    assert "Your form could not be sent" in page_text(response)
+    assert "Nothing has been saved" in page_text(response)

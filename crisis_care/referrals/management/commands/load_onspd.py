@@ -27,7 +27,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument(
-            "--prefix", action="append", default=[],
+            "--prefix",
+            action="append",
+            default=[],
             help="only load postcodes starting with this (e.g. --prefix LE --prefix DE7); repeatable",
         )
 
@@ -40,7 +42,9 @@ class Command(BaseCommand):
             reader = csv.DictReader(handle)
             missing = {"pcds", "oslaua"} - set(reader.fieldnames or [])
             if missing:
-                raise CommandError(f"Not an ONSPD file: missing column(s) {', '.join(sorted(missing))}")
+                raise CommandError(
+                    f"Not an ONSPD file: missing column(s) {', '.join(sorted(missing))}"
+                )
             batch: list[PostcodeLocalAuthority] = []
             for row in reader:
                 postcode = normalise_postcode(row["pcds"])
