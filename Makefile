@@ -85,6 +85,7 @@ format: install
 
 bench: install
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_pages.py
+	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_queue.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -28,6 +28,11 @@ from crisis_care.core.clock import local_date
 from crisis_care.core.models import User
 from crisis_care.core.roles import Role
 from crisis_care.nonprod import factories as f
+from crisis_care.nonprod.referrals_demo import (
+    DEFAULT_REFERRAL_DAYS,
+    ReferralDemoInput,
+    build_referrals,
+)
 from crisis_care.people.models import (
     CareTeamLink,
     ConsentRecord,
@@ -358,9 +363,15 @@ def build_demo_data(
     people: int = DEFAULT_PEOPLE,
     password: str = DEFAULT_PASSWORD,
     now: dt.datetime | None = None,
+    referral_days: int = DEFAULT_REFERRAL_DAYS,
 ) -> DemoSummary:
-    """Fill an empty database with the demo service. Deterministic for a given seed and day."""
-    return _Builder(seed=seed, now=now or timezone.now()).build(people=people, password=password)
+    """Fill an empty database with the demo service. Deterministic for a given seed and day.
+
+    `referral_days` of referral history end in today's triage queue (0: no referrals).
+    """
+    return _Builder(seed=seed, now=now or timezone.now()).build(
+        people=people, password=password, referral_days=referral_days
+    )
 
 
 @dataclass
@@ -377,6 +388,7 @@ class _Staff:
 
 class _Builder:
     def __init__(self, *, seed: int, now: dt.datetime) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         factory.random.reseed_random(seed)
         Faker.seed(seed)
@@ -423,7 +435,7 @@ class _Builder:
 
     # --- the build -----------------------------------------------------------------------
 
-    def build(self, *, people: int, password: str) -> DemoSummary:
+    def build(self, *, people: int, password: str, referral_days: int = 0) -> DemoSummary:
         summary = DemoSummary()
         main = f.TeamFactory.create(**MAIN_TEAM)
         older = f.TeamFactory.create(**OLDER_PEOPLE_TEAM)
@@ -459,6 +471,31 @@ class _Builder:
             "consent records": len(consents),
             "care team links": sum(len(v) for v in links.values()),
         }
+        if referral_days > 0:
+            summary.counts |= build_referrals(
+                ReferralDemoInput(
+                    now=self.now,
+                    days=referral_days,
+                    main=main,
+                    council=council,
+                    people=persons,
+                    caseload_links=[
+                        lk for i in sorted(links) for lk in links[i] if lk.team == main
+                    ],
+                    practices=practices,
+                    practitioners=clinicians,
+                    admins=[s.user for s in main_staff if s.user.role == Role.ADMINISTRATOR],
+                    managers=[s.user for s in main_staff if s.user.role == Role.TEAM_MANAGER],
+                    council_staff=[
+                        s.user
+                        for s in staff
+                        if s.team == council and s.user.role != Role.ADMINISTRATOR
+                    ],
+                    namer=self,
+                    origins=ORIGINS,
+                ),
+                seed=self.seed,
+            )
         return summary
 
     # --- staff ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.conf import settings
 from crisis_care.core.presenters import age_on
 from crisis_care.people.validators import normalise_postcode, postcode_district
 
-from .models import AgeCheck, AreaCheck, PostcodeLocalAuthority
+from .models import AgeCheck, AreaCheck, Pathway, PostcodeLocalAuthority
 
 DISTRICTS_FILE = Path(__file__).parent / "data" / "llr_postcode_districts.csv"
 
@@ -93,13 +93,16 @@ def check_area(postcode: str) -> AreaResult:
     )
 
 
-def check_age(date_of_birth: dt.date | None, on: dt.date) -> AgeCheck:
+def check_age(
+    date_of_birth: dt.date | None, on: dt.date, *, pathway: str = Pathway.MENTAL_HEALTH
+) -> AgeCheck:
+    """The adult crisis team serves 18 to 65; the council's crisis response serves all adults."""
     age = age_on(date_of_birth, on)
     if age is None:
         return AgeCheck.UNKNOWN
     rules = settings.CRISIS_CARE
     if age < rules["ADULT_MIN_AGE"]:
         return AgeCheck.CAMHS
-    if age > rules["ADULT_MAX_AGE"]:
+    if pathway == Pathway.MENTAL_HEALTH and age > rules["ADULT_MAX_AGE"]:
         return AgeCheck.OLDER_PEOPLE
     return AgeCheck.IN_RANGE

@@ -42,14 +42,6 @@ def suggested_category(referral: Referral) -> str | None:
     return None
 
 
-def decline_reason_text(category: str, reason: str) -> str:
-    """What is kept as the referral's decline reason: the category, then the words."""
-    reason = _normalise(reason)
-    if category == DeclineCategory.OTHER:
-        return reason
-    return f"{DeclineCategory(category).label}. {reason}"
-
-
 def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crisis_care.core.audit import audit_record
+from crisis_care.core.clock import local_date
 from crisis_care.core.models import AuditAction, User
 from crisis_care.people import services as people_services
 from crisis_care.people.models import Person
@@ -98,22 +99,24 @@ def referral_create(
     ):
         raise ValidationError("Enter at least one way to contact the person or the referrer")
     details = submitted_details or {}
-    postcode = data.get("current_postcode") or (
-        person.postcode if person else details.get("postcode", "")
-    )
+    # Eligibility is about where the person lives; where they are now (an ED, a friend's)
+    # is used only when no home postcode is known.
+    home = person.postcode if person else details.get("postcode", "")
+    postcode = home or data.get("current_postcode", "")
     date_of_birth = person.date_of_birth if person else details.get("date_of_birth")
     if isinstance(date_of_birth, str):
         date_of_birth = dt.date.fromisoformat(date_of_birth)
+    pathway = pathway_for(team)
     referral = Referral.objects.create(
         team=team,
-        pathway=pathway_for(team),
+        pathway=pathway,
         person=person,
         submitted_details=details,
         received_at=received_at,
         priority=priority,
         priority_reason=priority_reason,
         area_check=eligibility.check_area(postcode).check,
-        age_check=eligibility.check_age(date_of_birth, received_at.date()),
+        age_check=eligibility.check_age(date_of_birth, local_date(received_at), pathway=pathway),
         created_by=by,
         **{k: data[k] for k in REFERRAL_FIELDS if k in data},
     )
@@ -341,11 +344,11 @@ def referral_match_person(*, referral: Referral, person: Person, by: User) -> Re
     referral.person = person
     if referral.age_check == "unknown":
         referral.age_check = eligibility.check_age(
-            person.date_of_birth, referral.received_at.date()
+            person.date_of_birth, local_date(referral.received_at), pathway=referral.pathway
         )
     if referral.area_check == "unknown":
         referral.area_check = eligibility.check_area(
-            referral.current_postcode or person.postcode
+            person.postcode or referral.current_postcode
         ).check
     referral.version += 1
     referral.save(update_fields=["person", "age_check", "area_check", "version", "updated_at"])

@@ -119,6 +119,7 @@ _TASK_DESCRIPTIONS = {
     "workforce:on_now": "Who is on shift now, who is coordinating and who comes on next.",
     "workforce:rota": "The shifts for each day and who is on them.",
     "workforce:staff_list": "Your team's staff, professions and registrations.",
+    "directory:list": "Services and support groups to signpost or refer people to.",
     "people:access_reviews": "Check flagged and break-glass access to people's records.",
 }
 _ROTA_EDITOR_DESCRIPTION = "The shifts for each day: put staff on shifts or take them off."

@@ -90,11 +90,12 @@ def wipe_demo_data() -> None:
 
 
 class TestTheDefaultDemo(TestCase):
-    """One build with the default options (300 people), checked from many sides."""
+    """One build with the default options (300 people), checked from many sides. Referrals are
+    left out here (they add people and team links); test_referrals_demo checks them."""
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.output = run_demo()
+        cls.output = run_demo("--referral-days", "0")
         cls.main = Team.objects.get(code=MAIN)
 
     def main_team_professions(self) -> Counter[str]:
@@ -372,17 +373,17 @@ def test_it_does_nothing_when_any_user_exists() -> None:
 
 @pytest.mark.django_db
 def test_the_same_seed_gives_the_same_people_on_a_fresh_database() -> None:
-    run_demo("--people", "30")
+    run_demo("--people", "30", "--referral-days", "0")
     first = people_snapshot()
     staff = sorted(User.objects.values_list("username", "first_name", "last_name"))
     wipe_demo_data()
 
-    run_demo("--people", "30")
+    run_demo("--people", "30", "--referral-days", "0")
     assert people_snapshot() == first
     assert sorted(User.objects.values_list("username", "first_name", "last_name")) == staff
     wipe_demo_data()
 
-    run_demo("--people", "30", "--seed", "7")
+    run_demo("--people", "30", "--seed", "7", "--referral-days", "0")
     other = people_snapshot()
     assert [n for n, *_ in other] == [n for n, *_ in first]  # NHS numbers come in order
     assert [name for _, *name in other] != [name for _, *name in first]
@@ -390,7 +391,7 @@ def test_the_same_seed_gives_the_same_people_on_a_fresh_database() -> None:
 
 @pytest.mark.django_db
 def test_the_people_option_sets_how_many_people() -> None:
-    run_demo("--people", "12")
+    run_demo("--people", "12", "--referral-days", "0")
     assert Person.objects.count() == 12
     assert CareTeamLink.objects.filter(team__code=OLDER).count() == 3
 
@@ -399,7 +400,7 @@ def test_the_people_option_sets_how_many_people() -> None:
 def test_it_builds_a_rota_across_the_spring_clock_change() -> None:
     # Midday on Sunday 29 March 2026: the clocks went forward at 01:00 GMT that morning.
     with time_machine.travel(dt.datetime(2026, 3, 29, 12, 0, tzinfo=LONDON), tick=False):
-        run_demo("--people", "5")
+        run_demo("--people", "5", "--referral-days", "0")
         night = Shift.objects.get(shift_type__name="Night", day=dt.date(2026, 3, 28))
         assert night.duration == dt.timedelta(hours=9, minutes=30)
         usual = Shift.objects.get(shift_type__name="Night", day=dt.date(2026, 3, 27))

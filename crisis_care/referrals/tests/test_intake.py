@@ -163,7 +163,9 @@ def test_out_of_area_and_out_of_age_referrals_are_recorded_and_flagged_not_dropp
     client = signed_in(practitioner)
     client.post(
         reverse("referrals:new"),
-        form_data(current_postcode="NG1 1AA", **{"date_of_birth[year]": "2010"}),
+        form_data(
+            current_postcode="NG1 1AA", **{"date_of_birth[year]": "2010"}
+        ),  # a new person: lives here
     )
 
     referral = Referral.objects.get()

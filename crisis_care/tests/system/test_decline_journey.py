@@ -36,7 +36,7 @@ def test_an_out_of_area_referral_is_declined_with_a_signposting_letter(
     make_service("Nottingham recovery college", "0115 496 0123")
     referral = services.referral_create(
         team=team,
-        person=factories.PersonFactory(given_name="Jordan", family_name="Pike"),
+        person=factories.PersonFactory(given_name="Jordan", family_name="Pike", postcode="NG1 1AA"),
         data={
             "channel": "phone",
             "source": "gp",

@@ -20,12 +20,16 @@ from crisis_care.nonprod.demo import (
     database_is_empty,
     existing_demo_logins,
 )
+from crisis_care.nonprod.referrals_demo import DEFAULT_REFERRAL_DAYS
 
 ALREADY_LOADED = "Database already has data; demo data not loaded"
 
 
 class Command(BaseCommand):
-    help = "Load synthetic demo data (staff, rota, people, contacts) into an empty database."
+    help = (
+        "Load synthetic demo data (staff, rota, people, contacts, referrals) into an empty "
+        "database."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -37,17 +41,30 @@ class Command(BaseCommand):
             default=DEFAULT_PEOPLE,
             help="number of service users (default %(default)s)",
         )
+        parser.add_argument(
+            "--referral-days",
+            type=int,
+            default=DEFAULT_REFERRAL_DAYS,
+            help="days of referral history, ending in today's triage queue; 0 for none "
+            "(default %(default)s)",
+        )
 
-    def handle(self, *args: Any, seed: int, people: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, seed: int, people: int, referral_days: int, **options: Any
+    ) -> None:
         if people < 0:
             raise CommandError("--people must be 0 or more.")
+        if referral_days < 0:
+            raise CommandError("--referral-days must be 0 or more.")
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         if not database_is_empty():
             self.stdout.write(ALREADY_LOADED)
             self._print_logins(existing_demo_logins(), password)
             return
         started = time.perf_counter()
-        summary = build_demo_data(seed=seed, people=people, password=password)
+        summary = build_demo_data(
+            seed=seed, people=people, password=password, referral_days=referral_days
+        )
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
