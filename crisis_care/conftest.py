@@ -1,15 +1,18 @@
 """Fixtures shared by every app's tests. Records come from crisis_care.nonprod.factories,
 the same factories the demo data uses."""
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from crisis_care.core.models import User
 from crisis_care.core.roles import Role
 from crisis_care.nonprod import factories
 from crisis_care.people.models import Person
+from crisis_care.referrals.models import Referral
 from crisis_care.workforce.models import Team
 
 
@@ -58,3 +61,33 @@ def signed_in(client: Client) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def make_referral(team, practitioner):
+    """make_referral(person=..., priority=..., **fields) -> a referral taken by phone from a GP."""
+    from crisis_care.referrals import services
+
+    def make(*, person=None, received_at=None, priority="2", in_team=None, **data) -> Referral:
+        person = person if person is not None else factories.PersonFactory()
+        fields = {
+            "channel": "phone",
+            "source": "gp",
+            "referrer_name": "Dr Amara Shah",
+            "referrer_organisation": "Hollybank Medical Centre",
+            "referrer_phone": "0116 496 0000",
+            "reason": "Low mood, not eating, says life is not worth living",
+            "person_agrees": "agrees",
+        }
+        fields.update(data)
+        return services.referral_create(
+            team=in_team or team,
+            person=person,
+            data=fields,
+            received_at=received_at or timezone.now() - dt.timedelta(minutes=5),
+            priority=priority,
+            priority_reason="Expressing suicidal thoughts",
+            by=practitioner,
+        )
+
+    return make

@@ -92,16 +92,19 @@ def triage_queue(
     for referral in referrals:
         clocks = referral_clocks(referral, now)
         rows.append(QueueRow(referral=referral, clocks=clocks, time_left=next_deadline(clocks)))
-    # Most pressing first; referrals with nothing running go last, most urgent priority first.
-    rows.sort(
-        key=lambda r: (
-            r.time_left is None,
-            r.time_left or dt.timedelta(0),
-            PRIORITY_RANK.get(r.referral.priority, 9),
-            r.referral.received_at,
-        )
-    )
+    rows.sort(key=_queue_order)
     return Queue(rows=rows, breaches_today=breaches_today(team=team, now=now), open_count=len(rows))
+
+
+def _queue_order(row: QueueRow) -> tuple[int, int, dt.timedelta, dt.datetime]:
+    """Breaches still needing action first (most urgent priority, then longest overdue), then
+    running clocks by time left, then referrals with nothing running (most urgent first)."""
+    rank = PRIORITY_RANK.get(row.referral.priority, 9)
+    if row.time_left is None:
+        return (2, rank, dt.timedelta(0), row.referral.received_at)
+    if row.time_left < dt.timedelta(0):
+        return (0, rank, row.time_left, row.referral.received_at)
+    return (1, 0, row.time_left, row.referral.received_at)
 
 
 def breaches_today(*, team: Team, now: dt.datetime | None = None) -> int:

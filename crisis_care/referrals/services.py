@@ -379,7 +379,6 @@ def referral_decline(
     """Decline with reasons and signposting (CORE item 8). The referral stays on record;
     the team's relationship with the person closes (and lapses after the set period)."""
     from crisis_care.directory.models import Service
-    from crisis_care.people.models import CareTeamLink
 
     from .models import ReferralSignpost
 
@@ -410,10 +409,7 @@ def referral_decline(
             "updated_at",
         ]
     )
-    for link in CareTeamLink.objects.filter(
-        source="referral", source_id=referral.pk, closed_at__isnull=True
-    ):
-        people_services.care_team_link_close(link=link, by=by)
+    _close_referral_links(referral, by)
     audit_record(
         actor=by,
         action=AuditAction.UPDATE,
@@ -423,3 +419,35 @@ def referral_decline(
         detail={"status": Status.DECLINED, "signposted": len(services)},
     )
     return referral
+
+
+@transaction.atomic
+def referral_close(*, referral: Referral, note: str, by: User) -> Referral:
+    """Close a referral once it has been assessed and decided (the episode or admission that
+    follows carries the team's relationship from here)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not referral.is_open:
+        return referral
+    _set_status(referral, Status.CLOSED, by, note=note)
+    referral.version += 1
+    referral.save(update_fields=["status", "closed_at", "version", "updated_at"])
+    _close_referral_links(referral, by)
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=referral,
+        person_id=referral.person_id,
+        section="referral",
+        detail={"status": Status.CLOSED},
+    )
+    return referral
+
+
+def _close_referral_links(referral: Referral, by: User | None) -> None:
+    """The team's relationship through this referral ends (and lapses after the set period)."""
+    from crisis_care.people.models import CareTeamLink
+
+    for link in CareTeamLink.objects.filter(
+        source="referral", source_id=referral.pk, closed_at__isnull=True
+    ):
+        people_services.care_team_link_close(link=link, by=by)

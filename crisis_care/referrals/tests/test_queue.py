@@ -102,3 +102,15 @@ def test_the_queue_is_for_the_users_own_team(signed_in, staff_user, other_team, 
     text = page_text(signed_in(outsider).get(reverse("referrals:queue")))
 
     assert referral.person.full_name not in text
+
+
+def test_breaches_needing_action_come_first_most_urgent_priority_first(make_referral, team):
+    now = timezone.now()
+    old_routine = make_referral(priority="3", received_at=now - dt.timedelta(days=3))
+    fresh_emergency = make_referral(priority="1", received_at=now - dt.timedelta(minutes=40))
+    running = make_referral(priority="2", received_at=now - dt.timedelta(minutes=5))
+
+    rows = [r.referral for r in triage_queue(team=team).rows]
+
+    # Both breached their referrer clock: the emergency leads though the routine one is older.
+    assert rows == [fresh_emergency, old_routine, running]

@@ -246,3 +246,16 @@ def test_a_self_referral_is_matched_to_a_new_record(signed_in, practitioner, tea
     assert referral.age_check == "in"
     assert client.get(reverse("people:detail", args=[referral.person.pk])).status_code == 200
     assert Referral.objects.count() == 1
+
+
+def test_the_referral_page_links_to_the_persons_record(signed_in, practitioner, make_referral):
+    referral = make_referral()
+
+    html = (
+        signed_in(practitioner)
+        .get(reverse("referrals:detail", args=[referral.pk]))
+        .content.decode()
+    )
+
+    assert f'<a href="/people/{referral.person.pk}/">' in html
+    assert "&lt;a href" not in html
