@@ -15,18 +15,41 @@ from .validators import (
 )
 
 
-def _nhs_number_field(required: bool) -> forms.CharField:
-    return forms.CharField(
-        label="NHS number",
-        required=required,
-        max_length=14,
-        help_text="10 digits, like 999 123 4560",
-        error_messages={"required": "Enter an NHS number"},
-    )
+class NhsNumberField(forms.CharField):
+    """An NHS number typed with or without spaces; cleans to 10 digits that pass modulus 11."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "NHS number")
+        kwargs.setdefault("max_length", 14)
+        kwargs.setdefault("help_text", "10 digits, like 999 123 4560")
+        kwargs.setdefault("error_messages", {"required": "Enter an NHS number"})
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        cleaned = normalise_nhs_number(super().clean(value) or "")
+        if cleaned:
+            validate_nhs_number(cleaned)
+        return cleaned
+
+
+class PostcodeField(forms.CharField):
+    """A UK postcode, cleaned to upper case with one space (LE1 5WW)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Postcode")
+        kwargs.setdefault("max_length", 8)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        cleaned = (super().clean(value) or "").strip()
+        if cleaned:
+            validate_postcode(cleaned)
+            return normalise_postcode(cleaned)
+        return cleaned
 
 
 class PersonSearchForm(forms.Form):
-    nhs_number = _nhs_number_field(required=False)
+    nhs_number = NhsNumberField(required=False)
     family_name = forms.CharField(label="Last name", required=False, max_length=100)
     date_of_birth = NhsDateField(
         label="Date of birth",
@@ -34,12 +57,6 @@ class PersonSearchForm(forms.Form):
         allow_future=False,
         help_text="For example, 31 3 1980",
     )
-
-    def clean_nhs_number(self) -> str:
-        value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
-        if value:
-            validate_nhs_number(value)
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -62,7 +79,7 @@ class PersonForm(forms.Form):
     """A person's details. `version` is the record version the form was opened at."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    nhs_number = _nhs_number_field(required=False)
+    nhs_number = NhsNumberField(required=False)
     given_name = forms.CharField(
         label="First name", max_length=100, error_messages={"required": "Enter their first name"}
     )
@@ -87,7 +104,7 @@ class PersonForm(forms.Form):
         label="Address line 2 (optional)", max_length=200, required=False
     )
     town = forms.CharField(label="Town or city", max_length=100, required=False)
-    postcode = forms.CharField(label="Postcode", max_length=8, required=False)
+    postcode = PostcodeField(required=False)
     phone = forms.CharField(label="Phone number", max_length=30, required=False)
     email = forms.EmailField(
         label="Email address (optional)",
@@ -116,19 +133,6 @@ class PersonForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["gp_practice"].queryset = GPPractice.objects.order_by("name")  # type: ignore[attr-defined]
-
-    def clean_nhs_number(self) -> str:
-        value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
-        if value:
-            validate_nhs_number(value)
-        return value
-
-    def clean_postcode(self) -> str:
-        value = self.cleaned_data.get("postcode", "").strip()
-        if value:
-            validate_postcode(value)
-            return normalise_postcode(value)
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

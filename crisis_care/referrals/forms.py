@@ -8,12 +8,7 @@ from django.utils import timezone
 
 from crisis_care.core.clock import LONDON, local_instant
 from crisis_care.nhsuk_forms.fields import NhsDateField
-from crisis_care.people.validators import (
-    normalise_nhs_number,
-    normalise_postcode,
-    validate_nhs_number,
-    validate_postcode,
-)
+from crisis_care.people.forms import NhsNumberField, PostcodeField
 
 from .models import (
     Channel,
@@ -75,12 +70,7 @@ def _now_local() -> dt.datetime:
 
 class ReferralForm(WhenMixin):
     # The person.
-    nhs_number = forms.CharField(
-        label="NHS number (if known)",
-        required=False,
-        max_length=14,
-        help_text="10 digits, like 999 123 4560",
-    )
+    nhs_number = NhsNumberField(label="NHS number (if known)", required=False)
     given_name = forms.CharField(
         label="First name",
         max_length=100,
@@ -150,9 +140,7 @@ class ReferralForm(WhenMixin):
     current_location = forms.CharField(
         label="Where is the person now?", max_length=300, required=False
     )
-    current_postcode = forms.CharField(
-        label="Postcode where they are now or live", max_length=8, required=False
-    )
+    current_postcode = PostcodeField(label="Postcode where they are now or live", required=False)
     known_risks = forms.CharField(
         label="Known risks",
         widget=forms.Textarea,
@@ -187,19 +175,6 @@ class ReferralForm(WhenMixin):
         if not self.is_bound and "received_on" not in self.initial:
             now = _now_local()
             self.initial.update({"received_on": now.date(), "received_time": now.strftime("%H:%M")})
-
-    def clean_nhs_number(self) -> str:
-        value = normalise_nhs_number(self.cleaned_data.get("nhs_number", ""))
-        if value:
-            validate_nhs_number(value)
-        return value
-
-    def clean_current_postcode(self) -> str:
-        value = self.cleaned_data.get("current_postcode", "").strip()
-        if value:
-            validate_postcode(value)
-            return normalise_postcode(value)
-        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
