@@ -10,6 +10,8 @@ urlpatterns = [
     path("people/", include("crisis_care.people.urls")),
     path("directory/", include("crisis_care.directory.urls")),
     path("referrals/", include("crisis_care.referrals.urls")),
+    path("assessments/", include("crisis_care.assessments.urls")),
+    path("treatment/", include("crisis_care.treatment.urls")),
     path("self-referral/", include((public_urlpatterns, "public"))),
 ]
 

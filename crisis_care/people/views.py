@@ -28,6 +28,7 @@ from .forms import (
     PersonSearchForm,
 )
 from .models import Contact, Person
+from .panels import record_panels
 from .rules import PersonAction, role_may
 from .selectors import Access
 
@@ -152,6 +153,8 @@ def person_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "person": person,
             "contacts": list(person.contacts.all()),
             "via_break_glass": decision.access is Access.BREAK_GLASS,
+            # Sections from later stages (safety plan, assessments): see people/panels.py.
+            "panels": record_panels(person=person, user=_user(request)),
             "p": presenters,
             "can": {
                 "edit": role_may(role, PersonAction.EDIT_DETAILS),

@@ -84,7 +84,7 @@ def _address_lines(referral: Referral) -> list[str]:
     ]
 
 
-def _about_line(referral: Referral) -> str:
+def about_line(referral: Referral) -> str:
     details = [f"born {date_long(born)}"] if (born := _date_of_birth(referral)) else []
     if referral.person is not None and referral.person.nhs_number:
         details.append(f"NHS number {format_nhs_number(referral.person.nhs_number)}")
@@ -141,7 +141,7 @@ def category_sentence(category: str, referral: Referral) -> str:
     return sentences.get(DeclineCategory(category), "")
 
 
-def _paragraphs(text: str) -> list[str]:
+def paragraphs(text: str) -> list[str]:
     """Free text as letter blocks: paragraphs kept, runs of blank lines collapsed."""
     blocks = []
     for block in _normalise(text).split("\n\n"):
@@ -151,7 +151,7 @@ def _paragraphs(text: str) -> list[str]:
     return blocks
 
 
-def _service_blocks(service: Service, *, to_referrer: bool) -> list[str]:
+def service_blocks(service: Service, *, to_referrer: bool) -> list[str]:
     items = []
     for phone in directory_presenters.phone_lines(service):
         extra = f" ({phone.description})" if phone.description else ""
@@ -210,7 +210,7 @@ def build_letter(
     received = date_long(referral.received_at)
     blocks: list[str] = [date_long(on or timezone.localdate()), "\n".join(_address_lines(referral))]
     if not to_person:
-        blocks.append(_about_line(referral))
+        blocks.append(about_line(referral))
     blocks.append(f"Dear {addressee_name(referral) or 'colleague'},")
 
     if to_person:
@@ -220,13 +220,13 @@ def build_letter(
             f"Thank you for your referral to the {team.name}, which we received on {received}. "
             f"You asked us to help {voice.name}. You told us:"
         )
-    blocks += _paragraphs(referral.reason) or ["(No reason was given.)"]
+    blocks += paragraphs(referral.reason) or ["(No reason was given.)"]
 
     blocks.append("## Why we cannot help")
     opening = f"We are sorry, but our team is not the right service for {voice.name} at the moment."
     sentence = category_sentence(category, referral)
     blocks.append(f"{opening} {sentence}".strip())
-    blocks += _paragraphs(reason)
+    blocks += paragraphs(reason)
 
     blocks.append(f"## Where {voice.name} can get help instead")
     if to_person:
@@ -237,7 +237,7 @@ def build_letter(
             "them where the service takes referrals."
         )
     for service in services:
-        blocks += _service_blocks(service, to_referrer=not to_person)
+        blocks += service_blocks(service, to_referrer=not to_person)
 
     blocks.append("## How to get crisis help")
     blocks.append(

@@ -162,3 +162,8 @@ def referrals_for_person(*, person_id: uuid.UUID) -> QuerySet[Referral]:
     return (
         Referral.objects.filter(person_id=person_id).select_related("team").order_by("-received_at")
     )
+
+
+def referral_person_id(*, pk: uuid.UUID) -> uuid.UUID | None:
+    """Whose referral this is (for auditing a refusal in the person's access log)."""
+    return Referral.objects.filter(pk=pk).values_list("person_id", flat=True).first()

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "crisis_care.people",
     "crisis_care.directory",
     "crisis_care.referrals",
+    "crisis_care.assessments",
+    "crisis_care.treatment",
 ]
 # Demo data and factories; production settings leave this out.
 if os.environ.get("CRISIS_CARE_NONPROD", "1") == "1":
@@ -187,6 +189,13 @@ CRISIS_CARE: dict[str, Any] = {
     # Public self-referrals allowed per address per hour.
     "SELF_REFERRAL_PER_HOUR": int(os.environ.get("SELF_REFERRAL_PER_HOUR", "5")),
 }
+
+# Panels other apps add to a person's record page. The people app renders them without
+# importing those apps, so dependencies still run one way (people/panels.py).
+CRISIS_CARE_RECORD_PANELS = [
+    "crisis_care.assessments.panels.safety_plan_panel",
+    "crisis_care.assessments.panels.assessment_history_panel",
+]
 
 LOGGING = {
     "version": 1,

@@ -40,6 +40,7 @@ def referral_or_refuse(
         action=AuditAction.ACCESS_DENIED,
         object_type="referrals.Referral",
         object_id=pk,
+        person_id=selectors.referral_person_id(pk=pk),
         section=section,
     )
     raise PermissionDenied("This referral belongs to a team you are not in.")

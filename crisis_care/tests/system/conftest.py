@@ -5,6 +5,7 @@ the page so our CSP does not block it) and must have zero violations. A CSP viol
 reported by the browser also fails the test.
 """
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -101,3 +102,16 @@ def sign_in(axe: Callable[[Page], None]) -> Callable[[Page, str], None]:
         page.wait_for_url("**/home/")
 
     return do
+
+
+@pytest.fixture
+def seeded_directory() -> None:
+    """The directory as the data migration seeds it. Transactional tests empty the tables
+    when they finish, so a journey that runs after one seeds it again."""
+    from django.apps import apps
+
+    from crisis_care.directory.models import Service
+
+    if not Service.objects.filter(name="Crisis café").exists():
+        seed = importlib.import_module("crisis_care.directory.migrations.0002_seed_services")
+        seed.seed(apps, None)

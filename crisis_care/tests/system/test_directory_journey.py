@@ -1,24 +1,11 @@
 """Journey: a manager finds the crisis café in the directory and changes what it offers."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from crisis_care.core.roles import Role
-from crisis_care.directory.models import Service
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def seeded_directory() -> None:
-    """The directory as the data migration seeds it. Transactional tests empty the tables
-    when they finish, so a journey that runs after one seeds it again."""
-    if not Service.objects.filter(name="Crisis café").exists():
-        seed = importlib.import_module("crisis_care.directory.migrations.0002_seed_services")
-        seed.seed(apps, None)
 
 
 def test_a_manager_finds_the_crisis_cafe_edits_its_description_and_sees_it_saved(

@@ -1,0 +1,1 @@
+"""Assessment views: booking, the structured record, and risk with the safety plan."""
