@@ -177,3 +177,40 @@ def test_the_record_page_shows_a_wish_not_to_involve_someone_plainly(
     assert "The person does not want some people involved" in response.text
     assert "Dana Ellison" in response.text
     assert "I don't want my mum to know" in page_text(response)
+
+
+def _queries_for(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _add_contacts(person, count: int) -> None:
+    for _ in range(count):
+        contact = factories.ContactFactory(person=person)
+        contact.current_consent = factories.ConsentRecordFactory(contact=contact)
+        contact.save()
+
+
+def test_the_record_page_issues_a_fixed_number_of_queries(signed_in, practitioner, person_in_care):
+    client = signed_in(practitioner)
+    url = reverse("people:detail", args=[person_in_care.pk])
+    _add_contacts(person_in_care, 1)
+    few = _queries_for(client, url)
+    _add_contacts(person_in_care, 12)
+
+    assert _queries_for(client, url) == few
+
+
+def test_the_access_log_issues_a_fixed_number_of_queries(signed_in, staff_user, person_in_care):
+    manager = staff_user(Role.TEAM_MANAGER)
+    client = signed_in(manager)
+    url = reverse("people:access_log", args=[person_in_care.pk])
+    few = _queries_for(client, url)
+    for _ in range(10):
+        client.get(reverse("people:detail", args=[person_in_care.pk]))
+
+    assert _queries_for(client, url) == few
