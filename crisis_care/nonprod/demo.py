@@ -28,6 +28,7 @@ from crisis_care.core.clock import local_date
 from crisis_care.core.models import User
 from crisis_care.core.roles import Role
 from crisis_care.nonprod import factories as f
+from crisis_care.nonprod.assessments_demo import AssessmentDemoInput, build_assessments
 from crisis_care.nonprod.referrals_demo import (
     DEFAULT_REFERRAL_DAYS,
     ReferralDemoInput,
@@ -495,6 +496,10 @@ class _Builder:
                     origins=ORIGINS,
                 ),
                 seed=self.seed,
+            )
+            # The assessments behind the referrals that were seen, and today's bookings.
+            summary.counts |= build_assessments(
+                AssessmentDemoInput(now=self.now, main=main), seed=self.seed
             )
         return summary
 

@@ -277,9 +277,9 @@ FACE_TO_FACE_NOTES = (
 )
 ACCEPTED_ENDINGS = (
     ("Assessed: home treatment episode started.", 55),
-    ("Assessed: admitted to the Bradgate Unit.", 10),
-    ("Assessed: back to the community mental health team with a crisis plan.", 17),
-    ("Assessed: back to the GP, with signposting.", 18),
+    ("Assessed: admitted to the Bradgate Unit.", 15),
+    ("Assessed: back to the community mental health team with a crisis plan.", 15),
+    ("Assessed: back to the GP, with signposting.", 15),
 )
 CASELOAD_ENDING = ACCEPTED_ENDINGS[0][0]
 

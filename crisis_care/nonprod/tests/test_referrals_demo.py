@@ -306,19 +306,27 @@ def snapshot() -> list[tuple[object, ...]]:
     return rows
 
 
+def _wipe_everything() -> None:
+    """Later stages protect the referrals they belong to, so remove them first."""
+    from crisis_care.assessments.models import Addendum, Assessment, Decision, SafetyPlan
+    from crisis_care.treatment.models import Admission, Episode
+
+    for model in (Episode, Admission, SafetyPlan, Decision, Addendum, Assessment, Referral):
+        model.objects.all().delete()
+    wipe_demo_data()
+
+
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
 def test_the_same_seed_gives_the_same_referrals() -> None:
     run_demo("--people", "20", "--referral-days", "10")
     first = snapshot()
     assert first
-    Referral.objects.all().delete()
-    wipe_demo_data()
+    _wipe_everything()
 
     run_demo("--people", "20", "--referral-days", "10")
     assert snapshot() == first
-    Referral.objects.all().delete()
-    wipe_demo_data()
+    _wipe_everything()
 
     run_demo("--people", "20", "--referral-days", "10", "--seed", "7")
     assert snapshot() != first
