@@ -31,7 +31,3 @@ def as_utc(instant: dt.datetime) -> dt.datetime:
 
 def local_date(instant: dt.datetime) -> dt.date:
     return instant.astimezone(LONDON).date()
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return local_instant(day, dt.time(0, 0))

@@ -10,7 +10,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from crisis_care.core.models import AuditEvent, User
-from crisis_care.core.roles import Role
 from crisis_care.workforce.selectors import teams_for_user
 
 from .models import BreakGlassAccess, CareTeamLink, ConsentRecord, Contact, Person
@@ -174,10 +173,6 @@ def people_by_ids(ids: set[uuid.UUID]) -> dict[uuid.UUID, Person]:
 
 def flagged_event_get(*, pk: uuid.UUID) -> AuditEvent:
     return AuditEvent.objects.get(pk=pk, flagged_for_review=True)
-
-
-def is_auditor(user: User) -> bool:
-    return user.role == Role.IG_AUDITOR
 
 
 def possible_matches(

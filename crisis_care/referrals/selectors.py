@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from crisis_care.core.clock import LONDON, local_instant
@@ -156,12 +156,6 @@ def referral_for_user(*, pk: uuid.UUID, user: User) -> Referral:
 
 def referral_exists_elsewhere(*, pk: uuid.UUID) -> bool:
     return Referral.objects.filter(pk=pk).exists()
-
-
-def referrals_for_person(*, person_id: uuid.UUID) -> QuerySet[Referral]:
-    return (
-        Referral.objects.filter(person_id=person_id).select_related("team").order_by("-received_at")
-    )
 
 
 def referral_person_id(*, pk: uuid.UUID) -> uuid.UUID | None:

@@ -160,15 +160,8 @@ def referral_take(*, referral_id: uuid.UUID, by: User) -> Referral:
     referral.taken_at = timezone.now()
     if referral.status == Status.NEW:
         _set_status(referral, Status.TAKEN, by)
-    referral.version += 1
-    referral.save(update_fields=["owner", "taken_at", "status", "version", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        obj=referral,
-        person_id=referral.person_id,
-        section="referral",
-        detail={"taken": True},
+    _save_and_audit(
+        referral, ["owner", "taken_at", "status"], by=by, section="referral", detail={"taken": True}
     )
     return referral
 
@@ -184,13 +177,10 @@ def priority_set(*, referral: Referral, priority: str, reason: str, by: User) ->
     before = referral.priority
     referral.priority = priority
     referral.priority_reason = reason
-    referral.version += 1
-    referral.save(update_fields=["priority", "priority_reason", "version", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        obj=referral,
-        person_id=referral.person_id,
+    _save_and_audit(
+        referral,
+        ["priority", "priority_reason"],
+        by=by,
         section="referral priority",
         detail={"from": before, "to": priority},
     )
@@ -290,21 +280,10 @@ def eligibility_confirm(*, referral: Referral, note: str, by: User) -> Referral:
     referral.eligibility_confirmed_by = by
     referral.eligibility_confirmed_at = timezone.now()
     referral.eligibility_note = note
-    referral.version += 1
-    referral.save(
-        update_fields=[
-            "eligibility_confirmed_by",
-            "eligibility_confirmed_at",
-            "eligibility_note",
-            "version",
-            "updated_at",
-        ]
-    )
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        obj=referral,
-        person_id=referral.person_id,
+    _save_and_audit(
+        referral,
+        ["eligibility_confirmed_by", "eligibility_confirmed_at", "eligibility_note"],
+        by=by,
         section="eligibility",
         detail={"confirmed": True},
     )
@@ -322,15 +301,8 @@ def referral_accept(*, referral: Referral, by: User) -> Referral:
     if referral.person_id is None:
         raise ValidationError("Match this referral to a person's record before accepting it.")
     _set_status(referral, Status.ACCEPTED, by)
-    referral.version += 1
-    referral.save(update_fields=["status", "version", "updated_at"])
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        obj=referral,
-        person_id=referral.person_id,
-        section="referral",
-        detail={"status": Status.ACCEPTED},
+    _save_and_audit(
+        referral, ["status"], by=by, section="referral", detail={"status": Status.ACCEPTED}
     )
     return referral
 
@@ -350,18 +322,15 @@ def referral_match_person(*, referral: Referral, person: Person, by: User) -> Re
         referral.area_check = eligibility.check_area(
             person.postcode or referral.current_postcode
         ).check
-    referral.version += 1
-    referral.save(update_fields=["person", "age_check", "area_check", "version", "updated_at"])
-    people_services.care_team_link_open(
-        team=referral.team, person=person, source="referral", source_id=referral.pk, by=by
-    )
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        obj=referral,
-        person_id=person.pk,
+    _save_and_audit(
+        referral,
+        ["person", "age_check", "area_check"],
+        by=by,
         section="referral",
         detail={"matched_person": True},
+    )
+    people_services.care_team_link_open(
+        team=referral.team, person=person, source="referral", source_id=referral.pk, by=by
     )
     return referral
 
@@ -397,27 +366,14 @@ def referral_decline(
     referral.decline_reason = reason
     referral.decline_letter = letter
     _set_status(referral, Status.DECLINED, by, note=reason)
-    referral.version += 1
-    referral.save(
-        update_fields=[
-            "decline_category",
-            "decline_reason",
-            "decline_letter",
-            "status",
-            "closed_at",
-            "version",
-            "updated_at",
-        ]
-    )
-    _close_referral_links(referral, by)
-    audit_record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        obj=referral,
-        person_id=referral.person_id,
+    _save_and_audit(
+        referral,
+        ["decline_category", "decline_reason", "decline_letter", "status", "closed_at"],
+        by=by,
         section="referral",
         detail={"status": Status.DECLINED, "signposted": len(services)},
     )
+    _close_referral_links(referral, by)
     return referral
 
 
@@ -429,18 +385,32 @@ def referral_close(*, referral: Referral, note: str, by: User) -> Referral:
     if not referral.is_open:
         return referral
     _set_status(referral, Status.CLOSED, by, note=note)
-    referral.version += 1
-    referral.save(update_fields=["status", "closed_at", "version", "updated_at"])
+    _save_and_audit(
+        referral,
+        ["status", "closed_at"],
+        by=by,
+        section="referral",
+        detail={"status": Status.CLOSED},
+    )
     _close_referral_links(referral, by)
+    return referral
+
+
+def _save_and_audit(
+    referral: Referral, fields: list[str], *, by: User, section: str, detail: dict[str, Any]
+) -> None:
+    """Save changed fields with a new version (so open forms see the record moved on) and
+    write the audit row, in the caller's transaction."""
+    referral.version += 1
+    referral.save(update_fields=[*fields, "version", "updated_at"])
     audit_record(
         actor=by,
         action=AuditAction.UPDATE,
         obj=referral,
         person_id=referral.person_id,
-        section="referral",
-        detail={"status": Status.CLOSED},
+        section=section,
+        detail=detail,
     )
-    return referral
 
 
 def _close_referral_links(referral: Referral, by: User | None) -> None:

@@ -9,7 +9,7 @@ from crisis_care.core.audit import audit_record
 from crisis_care.core.clock import local_instant
 from crisis_care.core.models import AuditAction, User
 
-from .models import Shift, ShiftAssignment, ShiftType, StaffMember, Team
+from .models import Shift, ShiftAssignment, ShiftType, StaffMember
 
 
 def shift_bounds(*, shift_type: ShiftType, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -77,22 +77,3 @@ def shift_unassign(*, shift: Shift, staff: StaffMember, by: User) -> None:
         detail={"removed": True, "shift": str(shift.pk), "staff": str(staff.pk)},
     )
     assignment.delete()
-
-
-def team_create(
-    *,
-    name: str,
-    code: str,
-    team_type: str,
-    phone: str = "",
-    base_address: str = "",
-    base_postcode: str = "",
-) -> Team:
-    return Team.objects.create(
-        name=name,
-        code=code,
-        team_type=team_type,
-        phone=phone,
-        base_address=base_address,
-        base_postcode=base_postcode,
-    )
