@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
+from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 
 from . import oruk, presenters, selectors, services
 from .forms import ServiceFilterForm, ServiceForm
@@ -58,18 +59,6 @@ def _conflicts(form: ServiceForm, current: Service) -> list[str]:
     if sorted(data.get("categories", [])) != services.category_codes(current):
         labels.append(str(form.fields["categories"].label))
     return labels
-
-
-def _keep_input_at_current_version(form: ServiceForm, current: Service) -> ServiceForm:
-    """After a stale save: the user's input stays, the form now carries the current
-    version (so saving again, after checking, overwrites knowingly), and the fields
-    someone else changed are listed."""
-    data = form.data.copy()  # type: ignore[attr-defined]
-    data["version"] = str(current.version)
-    kept = ServiceForm(data)
-    kept.is_valid()
-    kept.conflicts = _conflicts(kept, current)  # type: ignore[attr-defined]
-    return kept
 
 
 @require_http_methods(["GET"])
@@ -158,7 +147,10 @@ def service_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 )
             except StaleEdit:
                 service = _service_or_404(pk)
-                form, stale = _keep_input_at_current_version(form, service), True
+                form, stale = (
+                    keep_input_at_current_version(form, service, conflicts=_conflicts),
+                    True,
+                )
             else:
                 messages.success(request, f"{service.name}: changes saved.")
                 return redirect("directory:detail", pk=service.pk)

@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from crisis_care.core.concurrency import StaleEdit, differences
+from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import AuditEvent, User
+from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.workforce.selectors import teams_for_user
 
 from . import presenters, selectors, services
@@ -86,22 +87,6 @@ def _refused(request: HttpRequest, refusal: RecordAccessRefused) -> HttpResponse
 
 def _version(form: Any) -> int:
     return int(form.data.get("version") or 0)
-
-
-def _keep_input_at_current_version(form: Any, current: Any) -> Any:
-    """After a stale save: the user's input stays in the form, the form now carries the
-    current version (so saving again, after checking, overwrites knowingly), and the
-    fields someone else changed are listed."""
-    data = form.data.copy()
-    data["version"] = str(current.version)
-    kept = type(form)(data)
-    kept.is_valid()
-    kept.conflicts = [
-        kept.fields[name].label
-        for name in differences(current, form.cleaned_data)
-        if name in kept.fields and name != "version"
-    ]
-    return kept
 
 
 @require_http_methods(["GET"])
@@ -212,7 +197,7 @@ def person_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 )
             except StaleEdit:
                 person = selectors.person_get(pk=person.pk)
-                form, stale = _keep_input_at_current_version(form, person), True
+                form, stale = keep_input_at_current_version(form, person), True
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -286,7 +271,7 @@ def contact_edit(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) -> 
                 )
             except StaleEdit:
                 contact = _contact_or_404(person, contact.pk)
-                form, stale = _keep_input_at_current_version(form, contact), True
+                form, stale = keep_input_at_current_version(form, contact), True
             else:
                 messages.success(request, f"{contact.name}'s details saved.")
                 return redirect("people:detail", pk=person.pk)

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crisis_care.core.concurrency import StaleEdit, differences
+from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
 from crisis_care.core.presenters import time_short
+from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.people import presenters as people_presenters
 from crisis_care.people.models import Involvement
 from crisis_care.referrals import presenters as referral_presenters
@@ -127,24 +128,6 @@ def _record_initial(assessment: Assessment) -> dict[str, Any]:
     }
 
 
-def _keep_input_at_current_version(
-    request: HttpRequest, form: RecordForm, current: Assessment
-) -> RecordForm:
-    """After a stale save: the user's input stays in the form, the form now carries the
-    current version (so saving again, after checking, overwrites knowingly), and the parts
-    someone else changed are listed."""
-    data = request.POST.copy()
-    data["version"] = str(current.version)
-    kept = RecordForm(data)
-    kept.is_valid()
-    kept.conflicts = [  # type: ignore[attr-defined]
-        str(kept.fields[name].label)
-        for name in differences(current, form.cleaned_data)
-        if name in kept.fields and name != "version"
-    ]
-    return kept
-
-
 def _typed_but_not_saved(request: HttpRequest, assessment: Assessment) -> list[tuple[str, str]]:
     """What someone typed into a record that can no longer change, so they can copy it into
     an addendum rather than lose it."""
@@ -208,7 +191,7 @@ def assessment_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 )
             except StaleEdit:
                 current = selectors.assessment_for_user(pk=assessment.pk, user=user)
-                form, stale = _keep_input_at_current_version(request, form, current), True
+                form, stale = keep_input_at_current_version(form, current), True
             except ValidationError as error:
                 add_service_error(form, error)
             else:
