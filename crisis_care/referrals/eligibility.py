@@ -106,3 +106,12 @@ def check_age(
     if pathway == Pathway.MENTAL_HEALTH and age > rules["ADULT_MAX_AGE"]:
         return AgeCheck.OLDER_PEOPLE
     return AgeCheck.IN_RANGE
+
+
+def locality(postcode: str) -> str:
+    """The area a postcode's district mostly lies in (the first listed), for filtering a
+    caseload by locality; blank when the district is unknown."""
+    if not postcode:
+        return ""
+    district = llr_districts().get(postcode_district(normalise_postcode(postcode)))
+    return district.areas.split(";")[0].strip() if district is not None else ""

@@ -9,12 +9,13 @@ import pytest
 from django.utils import timezone
 
 from crisis_care.assessments import services as assessment_services
-from crisis_care.assessments.models import MANDATORY_DOMAINS, Assessment, Venue
+from crisis_care.assessments.models import MANDATORY_DOMAINS, Assessment, Outcome, Venue
 from crisis_care.core.models import User
 from crisis_care.core.roles import Role
 from crisis_care.nonprod import factories
 from crisis_care.people.models import Person
 from crisis_care.referrals.models import Referral
+from crisis_care.treatment.models import Episode
 from crisis_care.workforce import services as workforce_services
 from crisis_care.workforce.models import StaffMember, Team
 
@@ -109,3 +110,36 @@ def make_finalised_assessment(
 def finalised_assessment(make_finalised_assessment: Callable[..., Assessment]) -> Assessment:
     """A finalised assessment at home after a GP referral, with a safety plan."""
     return make_finalised_assessment()
+
+
+@pytest.fixture
+def make_episode(
+    make_finalised_assessment: Callable[..., Assessment], practitioner: User
+) -> Callable[..., Episode]:
+    """make_episode(person=, in_team=, by=) -> an open home treatment episode, opened through
+    the decision services exactly as the decision page opens it."""
+    from crisis_care.treatment import services as treatment_services
+
+    def make(
+        *, person: Person | None = None, in_team: Team | None = None, by: User | None = None
+    ) -> Episode:
+        by = by or practitioner
+        assessment = make_finalised_assessment(person=person, in_team=in_team, by=by)
+        _, episode = treatment_services.decision_apply(
+            assessment=assessment,
+            by=by,
+            outcome=Outcome.HOME_TREATMENT,
+            reasons="Can be kept safe at home with twice-daily visits.",
+            person_view="Wants to stay at home with the dog.",
+        )
+        assert isinstance(episode, Episode)
+        return Episode.objects.select_related("person", "team", "named_worker").get(pk=episode.pk)
+
+    return make
+
+
+@pytest.fixture
+def episode(make_episode: Callable[..., Episode]) -> Episode:
+    """An open home treatment episode for Sam Ellison, held by `team`, named worker the
+    practitioner who decided."""
+    return make_episode()

@@ -11,7 +11,7 @@ from crisis_care.directory.models import Phone, Service
 from crisis_care.people.models import Person
 from crisis_care.workforce.selectors import teams_for_user
 
-from .models import Admission, Episode
+from ..models import Admission, Episode
 
 
 def assessment_for_decision(*, pk: uuid.UUID, user: User) -> Assessment:

@@ -16,8 +16,9 @@ from crisis_care.core.audit import audit_record
 from crisis_care.core.models import AuditAction, User
 from crisis_care.people import services as people_services
 from crisis_care.people.models import Person
+from crisis_care.referrals.eligibility import locality
 
-from .models import Admission, Episode
+from ..models import Admission, Episode, EpisodeStatus, EpisodeStatusChange, NamedWorkerChange
 
 
 @transaction.atomic
@@ -52,15 +53,31 @@ def episode_open(
         raise ValidationError("Only a home treatment decision opens an episode.")
     assessment = decision.assessment
     referral = assessment.referral
+    now = timezone.now()
+    # The person who made the decision is named worker until the team names someone else.
+    named_worker = getattr(by, "staff", None)
     episode = Episode.objects.create(
         referral=referral,
         person=assessment.person,
         team=referral.team,
         decision=decision,
         early_discharge_from=early_discharge_from,
-        started_at=timezone.now(),
+        started_at=now,
         opened_by=by,
+        named_worker=named_worker,
+        locality=locality(assessment.person.postcode),
     )
+    EpisodeStatusChange.objects.create(
+        episode=episode, status=EpisodeStatus.OPEN, changed_by=by, changed_at=now
+    )
+    if named_worker is not None:
+        NamedWorkerChange.objects.create(
+            episode=episode,
+            staff=named_worker,
+            reason="Named when home treatment began",
+            changed_by=by,
+            changed_at=now,
+        )
     people_services.care_team_link_open(
         team=referral.team, person=assessment.person, source="episode", source_id=episode.pk, by=by
     )
