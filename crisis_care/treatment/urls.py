@@ -1,6 +1,9 @@
+"""Home treatment URLs. Each view module lists its own routes, so the parts of the work
+(episode and caseload, care plan, visits and contacts, lone working, medication) stay apart."""
+
 from django.urls import path
 
-from .views import decision
+from .views import careplan, decision, episode, lone_working, medication, visits
 
 app_name = "treatment"
 urlpatterns = [
@@ -11,4 +14,9 @@ urlpatterns = [
         "decisions/<uuid:pk>/letter.pdf", decision.decision_letter_pdf, name="decision_letter_pdf"
     ),
     path("episodes/<uuid:pk>/", decision.episode_detail, name="episode"),
+    *episode.urlpatterns,
+    *careplan.urlpatterns,
+    *visits.urlpatterns,
+    *lone_working.urlpatterns,
+    *medication.urlpatterns,
 ]

@@ -9,7 +9,7 @@ page and a PDF. Every view of a person's record here is audited.
 """
 
 import uuid
-from typing import Any, NoReturn
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,9 +24,7 @@ from django.views.decorators.http import require_http_methods
 from crisis_care.assessments import selectors as assessment_selectors
 from crisis_care.assessments.models import Assessment, Decision, Outcome
 from crisis_care.assessments.rules import may_finalise
-from crisis_care.core.audit import audit_record
-from crisis_care.core.models import AuditAction, User
-from crisis_care.core.roles import CLINICAL_ROLES, Role
+from crisis_care.core.models import User
 from crisis_care.directory import selectors as directory_selectors
 from crisis_care.nhsuk_forms import params as form_params
 from crisis_care.referrals import letters as referral_letters
@@ -34,30 +32,16 @@ from crisis_care.referrals import letters as referral_letters
 from .. import letters, presenters, selectors, services
 from ..forms import DecisionForm
 from ..models import Admission, Episode
+from ..rules import TreatmentAction
+from .common import audit_view, episode_or_refuse, refuse, require, user_of
 
 # Who may read a decision, its letter and the episode: the team's care staff (clerical
-# staff send the letters). Recording the decision is for clinicians (assessments.rules).
-READERS = CLINICAL_ROLES | {Role.ADMINISTRATOR}
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
+# staff send the letters; rules.TreatmentAction.VIEW). Recording the decision is for
+# clinicians (assessments.rules).
 
 
 def _require_reader(user: User) -> None:
-    if user.role not in READERS:
-        raise PermissionDenied(f"Your role ({user.role_label}) does not allow this.")
-
-
-def _refuse(user: User, *, object_type: str, pk: uuid.UUID, section: str) -> NoReturn:
-    audit_record(
-        actor=user,
-        action=AuditAction.ACCESS_DENIED,
-        object_type=object_type,
-        object_id=pk,
-        section=section,
-    )
-    raise PermissionDenied("This record belongs to a team you are not in.")
+    require(user, TreatmentAction.VIEW)
 
 
 def _assessment_or_refuse(user: User, pk: uuid.UUID) -> Assessment:
@@ -68,7 +52,7 @@ def _assessment_or_refuse(user: User, pk: uuid.UUID) -> Assessment:
     except Assessment.DoesNotExist:
         if not selectors.assessment_exists(pk=pk):
             raise Http404("No such assessment") from None
-    _refuse(user, object_type="assessments.Assessment", pk=pk, section="decision")
+    refuse(user, object_type="assessments.Assessment", pk=pk, section="decision")
 
 
 def _decision_or_refuse(user: User, pk: uuid.UUID, section: str) -> Decision:
@@ -77,27 +61,7 @@ def _decision_or_refuse(user: User, pk: uuid.UUID, section: str) -> Decision:
     except Decision.DoesNotExist:
         if not selectors.decision_exists(pk=pk):
             raise Http404("No such decision") from None
-    _refuse(user, object_type="assessments.Decision", pk=pk, section=section)
-
-
-def _episode_or_refuse(user: User, pk: uuid.UUID) -> Episode:
-    try:
-        return selectors.episode_for_user(pk=pk, user=user)
-    except Episode.DoesNotExist:
-        if not selectors.episode_exists(pk=pk):
-            raise Http404("No such episode") from None
-    _refuse(user, object_type="treatment.Episode", pk=pk, section="episode")
-
-
-def _audit_view(user: User, obj: Any, person_id: uuid.UUID, section: str, **detail: str) -> None:
-    audit_record(
-        actor=user,
-        action=AuditAction.VIEW,
-        obj=obj,
-        person_id=person_id,
-        section=section,
-        detail=detail or None,
-    )
+    refuse(user, object_type="assessments.Decision", pk=pk, section=section)
 
 
 def _opened_episode(decision: Decision) -> Episode | None:
@@ -204,7 +168,7 @@ def _record(
 
 @require_http_methods(["GET", "POST"])
 def decide(request: HttpRequest, assessment_pk: uuid.UUID) -> HttpResponseBase:
-    user = _user(request)
+    user = user_of(request)
     if not may_finalise(user.role):
         raise PermissionDenied(
             "Only a registered practitioner, doctor, psychologist or team manager can record "
@@ -257,7 +221,7 @@ def decide(request: HttpRequest, assessment_pk: uuid.UUID) -> HttpResponseBase:
             )
             return redirect("treatment:decision_letter", pk=decision.pk)
 
-    _audit_view(user, assessment, assessment.person_id, "decision")
+    audit_view(user, assessment, assessment.person_id, "decision")
     safety_plan = assessment_selectors.current_safety_plan(person=assessment.person)
     hints = {str(s.pk): referral_letters.service_choice_hint(s) for s in choices}
     return render(
@@ -295,11 +259,11 @@ def decide(request: HttpRequest, assessment_pk: uuid.UUID) -> HttpResponseBase:
 
 @require_http_methods(["GET"])
 def decision_letter(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     _require_reader(user)
     decision = _decision_or_refuse(user, pk, "decision letter")
     assessment = decision.assessment
-    _audit_view(user, decision, assessment.person_id, "decision letter", format="page")
+    audit_view(user, decision, assessment.person_id, "decision letter", format="page")
     services_chosen = [s.name for s in decision.services.all()]
     return render(
         request,
@@ -324,12 +288,12 @@ def decision_letter(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def decision_letter_pdf(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     _require_reader(user)
     decision = _decision_or_refuse(user, pk, "decision letter")
     if not decision.letter.strip():
         raise Http404("No letter was kept with this decision")
-    _audit_view(user, decision, decision.assessment.person_id, "decision letter", format="pdf")
+    audit_view(user, decision, decision.assessment.person_id, "decision letter", format="pdf")
     html = render_to_string(
         "treatment/letter_pdf.jinja",
         {
@@ -350,10 +314,10 @@ def decision_letter_pdf(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def episode_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     _require_reader(user)
-    episode = _episode_or_refuse(user, pk)
-    _audit_view(user, episode, episode.person_id, "episode")
+    episode = episode_or_refuse(user, pk)
+    audit_view(user, episode, episode.person_id, "episode")
     decision = episode.decision
     return render(
         request,

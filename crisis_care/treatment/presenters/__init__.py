@@ -9,7 +9,7 @@ from crisis_care.assessments.models import Assessment, Decision, LegalStatus, Ou
 from crisis_care.core.presenters import date_long, datetime_long, format_nhs_number
 from crisis_care.referrals.models import Source
 
-from .models import Admission, Episode
+from ..models import Admission, Episode
 
 
 def asks_about_early_discharge(assessment: Assessment) -> bool:
