@@ -19,6 +19,11 @@ class TreatmentAction(StrEnum):
     RESPOND_TO_ALERT = "respond_to_alert"  # record what was done about an overrunning visit
     RECORD_MEDICATION = "record_medication"  # record what the person takes; deliveries
     PRESCRIBE = "prescribe"  # start, change, review or stop a medicine
+    RUN_MDT = "run_mdt"  # hold the daily review: attendance, reviews, decisions
+    SET_RATING = "set_rating"  # set or change the team's red/amber/green risk rating
+    MANAGE_ACTIONS = "manage_actions"  # add actions, mark them done or cancelled
+    HANDOVER = "handover"  # give and receive the shift handover
+    SUPPORT_CARERS = "support_carers"  # carers' conversations, plans, referrals; family contact
 
 
 _QUALIFIED = frozenset(
@@ -40,6 +45,12 @@ PERMISSIONS: dict[TreatmentAction, frozenset[Role]] = {
     TreatmentAction.RECORD_MEDICATION: frozenset(CLINICAL_ROLES),
     # Prescribing also needs a prescribing profession (is_prescriber).
     TreatmentAction.PRESCRIBE: frozenset({Role.DOCTOR, Role.REGISTERED_PRACTITIONER}),
+    TreatmentAction.RUN_MDT: _QUALIFIED,
+    # The rating is a clinical judgement of the team, recorded by a qualified clinician.
+    TreatmentAction.SET_RATING: _QUALIFIED,
+    TreatmentAction.MANAGE_ACTIONS: frozenset(CLINICAL_ROLES),
+    TreatmentAction.HANDOVER: frozenset(CLINICAL_ROLES),
+    TreatmentAction.SUPPORT_CARERS: frozenset(CLINICAL_ROLES),
 }
 
 PRESCRIBING_PROFESSIONS = frozenset({Profession.PSYCHIATRIST, Profession.NON_MEDICAL_PRESCRIBER})

@@ -3,7 +3,19 @@
 
 from django.urls import path
 
-from .views import careplan, decision, episode, lone_working, medication, visits
+from .views import (
+    actions,
+    careplan,
+    carers,
+    contacts,
+    decision,
+    episode,
+    handover,
+    lone_working,
+    mdt,
+    medication,
+    visits,
+)
 
 app_name = "treatment"
 urlpatterns = [
@@ -13,10 +25,15 @@ urlpatterns = [
     path(
         "decisions/<uuid:pk>/letter.pdf", decision.decision_letter_pdf, name="decision_letter_pdf"
     ),
-    path("episodes/<uuid:pk>/", decision.episode_detail, name="episode"),
+    # The caseload and the episode (treatment:caseload, treatment:episode and its changes).
     *episode.urlpatterns,
     *careplan.urlpatterns,
     *visits.urlpatterns,
+    *contacts.urlpatterns,
     *lone_working.urlpatterns,
     *medication.urlpatterns,
+    *mdt.urlpatterns,
+    *actions.urlpatterns,
+    *handover.urlpatterns,
+    *carers.urlpatterns,
 ]

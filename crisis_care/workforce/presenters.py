@@ -121,6 +121,12 @@ _TASK_DESCRIPTIONS = {
     "workforce:staff_list": "Your team's staff, professions and registrations.",
     "directory:list": "Services and support groups to signpost or refer people to.",
     "people:access_reviews": "Check flagged and break-glass access to people's records.",
+    "treatment:my_visits": "Today's visits: who, where, when, with whom; check in and record.",
+    "treatment:my_tasks": "Actions you own from reviews and colleagues, overdue first.",
+    "treatment:caseload": "Everyone in home treatment, with visits, plans and reviews due.",
+    "treatment:mdt_board": "The daily review: each person's rating, visits, goals and actions.",
+    "treatment:handover": "What the next shift needs to know, and the record it was given.",
+    "treatment:lone_working": "Who is out on visits, who is overdue, and what was done.",
 }
 _ROTA_EDITOR_DESCRIPTION = "The shifts for each day: put staff on shifts or take them off."
 

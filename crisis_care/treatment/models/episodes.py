@@ -108,6 +108,24 @@ class NamedWorkerChange(BaseModel):
         ordering = ["changed_at", "created_at"]
 
 
+class PairedVisitsChange(BaseModel):
+    """Immutable history of whether paired visits are required for the person (CORE item 32b:
+    practical safety measures for higher-risk visits), and why."""
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="paired_visits_history"
+    )
+    required = models.BooleanField()
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "created_at"]
+
+
 class ReviewOutcome(models.TextChoices):
     CONTINUE = "continue", "Continue home treatment"
     PLAN_DISCHARGE = "plan_discharge", "Plan discharge"

@@ -182,17 +182,36 @@ class LoneWorkingCheck(BaseModel):
         Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="lone_checks"
     )
     location = models.CharField(max_length=300)
+    # What an ad hoc check-in is for (an assessment at a house, say); a visit says it already.
+    purpose = models.CharField(max_length=300, blank=True)
     checked_in_at = models.DateTimeField()
     expected_end_at = models.DateTimeField()
     checked_out_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         max_length=20, choices=CheckInStatus.choices, default=CheckInStatus.CHECKED_IN
     )
+    # Who checked out: the member of staff, or a coordinator on their behalf (with a note).
+    checked_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    check_out_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["expected_end_at"]
         indexes = [
             models.Index(fields=["team", "status", "expected_end_at"], name="lone_team_open"),
+        ]
+        constraints = [
+            # One open check-in per member of staff at a time.
+            models.UniqueConstraint(
+                fields=["staff"],
+                condition=Q(status="checked_in"),
+                name="lone_one_open_check_per_staff",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_end_at__gt=F("checked_in_at")),
+                name="lone_check_ends_after_start",
+            ),
         ]
 
 
@@ -211,6 +230,9 @@ class LoneWorkingAlertAction(BaseModel):
     )
     action = models.CharField(max_length=20, choices=AlertAction.choices)
     note = models.TextField(blank=True)
+    # The expected end the coordinator was responding to, and (for "extended") the new one.
+    was_due_at = models.DateTimeField(null=True, blank=True)
+    new_expected_end_at = models.DateTimeField(null=True, blank=True)
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
