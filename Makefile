@@ -86,6 +86,8 @@ format: install
 bench: install
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_pages.py
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_queue.py
+	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_caseload.py
+	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_mdt.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -33,7 +33,7 @@ from .. import letters, presenters, selectors, services
 from ..forms import DecisionForm
 from ..models import Admission, Episode
 from ..rules import TreatmentAction
-from .common import audit_view, episode_or_refuse, refuse, require, user_of
+from .common import audit_view, refuse, require, user_of
 
 # Who may read a decision, its letter and the episode: the team's care staff (clerical
 # staff send the letters; rules.TreatmentAction.VIEW). Recording the decision is for
@@ -307,32 +307,3 @@ def decision_letter_pdf(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="{presenters.pdf_filename(decision)}"'
     response["Cache-Control"] = "no-store, private"
     return response
-
-
-# -- The episode -------------------------------------------------------------------------
-
-
-@require_http_methods(["GET"])
-def episode_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    user = user_of(request)
-    _require_reader(user)
-    episode = episode_or_refuse(user, pk)
-    audit_view(user, episode, episode.person_id, "episode")
-    decision = episode.decision
-    return render(
-        request,
-        "treatment/episode.jinja",
-        {
-            "title": "Home treatment",
-            "episode": episode,
-            "person": episode.person,
-            "rows": presenters.episode_rows(episode),
-            "decision": decision,
-            "decision_rows": presenters.decision_rows(decision, []),
-            "safety_plan": assessment_selectors.current_safety_plan(person=episode.person),
-            "back_link": {
-                "href": reverse("people:detail", args=[episode.person_id]),
-                "text": "Back to the person's record",
-            },
-        },
-    )
