@@ -9,6 +9,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from crisis_care.core import presenters
+from crisis_care.core.alerts import alert_banners
 from crisis_care.core.navigation import nav_items
 from crisis_care.nhsuk_forms import params as form_params
 
@@ -30,6 +31,7 @@ def environment(**options: Any) -> Environment:
             "url": url,
             "get_messages": get_messages,
             "nav_items": nav_items,
+            "alert_banners": alert_banners,
             "service_name": settings.CRISIS_CARE["SERVICE_NAME"],
             "nhsuk_input_params": form_params.input_params,
             "nhsuk_textarea_params": form_params.textarea_params,

@@ -101,7 +101,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/500.jinja",
-        {"title": "Sorry, there is a problem with the service"},
+        # No alerts: the database may be the problem.
+        {"title": "Sorry, there is a problem with the service", "hide_alerts": True},
         status=500,
     )
 

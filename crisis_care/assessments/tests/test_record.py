@@ -138,7 +138,7 @@ def test_the_page_issues_a_fixed_number_of_queries(
     # session, user, the assessment (referral, team, person, risk and decision joined; the
     # user's teams as a subquery), its staff, history and addenda, the audit row, and the
     # session update (in a savepoint).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url("detail", done))
 
     assert page_text(response).count("Correction") == addenda

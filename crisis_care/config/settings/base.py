@@ -197,6 +197,12 @@ CRISIS_CARE_RECORD_PANELS = [
     "crisis_care.assessments.panels.assessment_history_panel",
 ]
 
+# Alerts at the top of every page for the signed-in user (core/alerts.py), contributed by
+# later apps without core importing them; each provider runs at most one query.
+CRISIS_CARE_ALERT_PROVIDERS = [
+    "crisis_care.treatment.views.lone_working.alert_banners",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

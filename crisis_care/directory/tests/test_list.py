@@ -102,7 +102,7 @@ def test_the_list_issues_a_fixed_number_of_queries_however_many_services(
 
     # session, user, services (organisation joined), phones, schedules, categories,
     # session save inside a savepoint pair.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client_for.get(reverse("directory:list"))
 
     assert len(names(response)) == 12 + extra

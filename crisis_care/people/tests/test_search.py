@@ -93,7 +93,7 @@ def test_search_issues_a_fixed_number_of_queries_however_many_results(
 
     # session, user, the search with relationship flags (teams joined in), audit insert
     # inside a savepoint pair, session save.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("people:search"), params)
 
     assert f"{matches} {'person' if matches == 1 else 'people'} found" in page_text(response)

@@ -82,7 +82,7 @@ def test_the_queue_page_issues_a_fixed_number_of_queries(
 
     # session, user, teams, open referrals (people and owners joined), breaches-today scan,
     # audit insert (in a savepoint), session update.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("referrals:queue"))
 
     assert f"{count} open referrals" in page_text(response)

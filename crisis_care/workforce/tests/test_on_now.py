@@ -15,7 +15,7 @@ from .conftest import PutOn, staff
 # Session and user (2); the user's teams (1); shifts on now with their staff and
 # registrations (3); shift types (1); the next shifts with staff and registrations (3);
 # saving the session at the end of the request (savepoint, update, release: 3).
-ON_NOW_QUERIES = 13
+ON_NOW_QUERIES = 14
 
 
 def on_now(client: Client, member: StaffMember, query: str = "") -> str:

@@ -14,7 +14,7 @@ from .conftest import TODAY, PutOn, squash, staff
 # Session and user (2); the user's teams (1); shift types (1); the day's shifts with staff
 # and registrations (3); the team's staff for the add forms, with registrations (2);
 # saving the session (3).
-ROTA_QUERIES = 12
+ROTA_QUERIES = 13
 
 
 def rota(client: Client, member: StaffMember, query: str = "") -> str:

@@ -12,7 +12,7 @@ from .conftest import TODAY, PutOn, squash, staff
 
 # Session and user (2); the user's teams (1); the team's staff with users (1) and
 # registrations (1); saving the session (3).
-STAFF_LIST_QUERIES = 8
+STAFF_LIST_QUERIES = 9
 
 
 def get(client: Client, member: StaffMember, url: str) -> str:
