@@ -6,9 +6,11 @@ would have written: a two-person Assessment starting at the referral's face-to-f
 booked slot is 90 minutes), its staff (one a registered practitioner by workforce.rules on the
 day), the status rows booked, started, completed and decided, every mandatory domain, a risk
 formulation in words (never a score), a safety plan for most, and the Decision, decided when
-the referral was closed. Home treatment opens an Episode with the team's "episode" link (closed
-again for older episodes: about 55% of decisions, open for two to four weeks, which leaves a
-caseload of roughly 100 to 130); admission writes an Admission with legal status and the
+the referral was closed. Home treatment opens an Episode with the team's "episode" link, its
+locality and its named worker (the decider when a registered practitioner, else the lead
+assessor), closed again for older episodes: about 55% of decisions, open for one to four weeks
+and a few past the six-week review, with the open caseload kept within 100 to 130 (the
+treatment demo adds the episode's history, plan and visits); admission writes an Admission with legal status and the
 gatekeeping answer; referral on and signposting name directory services.
 
 The referral keeps its closing note (the referral demo's "Assessed: ..." wording) and time;
@@ -51,6 +53,7 @@ from crisis_care.nonprod import factories as f
 from crisis_care.nonprod.referrals_demo import ACCEPTED_ENDINGS
 from crisis_care.people.models import CareTeamLink
 from crisis_care.referrals.clocks import ClockName
+from crisis_care.referrals.eligibility import locality
 from crisis_care.referrals.models import (
     BreachReason,
     Medium,
@@ -77,7 +80,13 @@ OUTCOME_FOR_ENDING: dict[str, str] = dict(
         strict=True,
     )
 )
-EPISODE_DAYS = (8.0, 30.0, 14.0)  # (shortest, longest, most common) home treatment episode
+EPISODE_DAYS = (7.0, 28.0, 12.0)  # (shortest, longest, most common) home treatment episode
+# A few episodes run past the six-week review (CORE item 10: at least 70% end within six weeks).
+LONG_EPISODE_SHARE = 0.07
+LONG_EPISODE_DAYS = (43.0, 65.0, 48.0)
+# The caseload the team carries (DOMAIN.md §1.1). Where the referral flow leaves the open count
+# outside it, the nearest episodes are extended or ended a little sooner to bring it back in.
+CASELOAD = (100, 130)
 ADMISSION_DAYS = (5.0, 90.0, 28.0)  # length of stay, when discharged by now
 TODAY_BOOKINGS = (3, 5)
 SUPPORT_PROFESSIONS = (Profession.SUPPORT_WORKER, Profession.PEER_SUPPORT_WORKER)
@@ -421,6 +430,7 @@ class _AssessmentBuilder:
         self.decisions: list[Decision] = []
         self.decision_services: list[Any] = []
         self.episodes: list[Episode] = []
+        self.episode_links: dict[uuid.UUID, CareTeamLink] = {}
         self.admissions: list[Admission] = []
         self.links: list[CareTeamLink] = []
         self.f2f_contacts: dict[uuid.UUID, tuple[uuid.UUID, uuid.UUID]] = {}
@@ -596,7 +606,7 @@ class _AssessmentBuilder:
                 referral__team=self.main, clock=ClockName.FACE_TO_FACE
             ).values_list("referral_id", "reason")
         )
-        by_user = {m.user.pk: m for m in self.members}
+        self.by_user = by_user = {m.user.pk: m for m in self.members}
         changed_contacts = self.changed_contacts
         for r in referrals:
             if r.pk not in closing or r.person is None:
@@ -620,6 +630,7 @@ class _AssessmentBuilder:
                 changed_contacts.append(ReferralContact(pk=contact_id, by=lead.user))
         self.in_progress()
         booked = self.book_today()
+        self.shape_caseload()
 
         Assessment.objects.bulk_create(self.assessments, batch_size=1000)
         AssessmentStaff.objects.bulk_create(self.staff_links, batch_size=2000)
@@ -729,11 +740,29 @@ class _AssessmentBuilder:
                     **{name: rng.choice(options) for name, options in SAFETY_PLAN_TEXT.items()},
                 )
             )
-        self.decide(a, r, outcome=outcome, by=decider, at=decided_at)
+        # The decider is named worker (as episode_open names them) when they are a registered
+        # practitioner in the team; otherwise the lead assessor.
+        decided_by = self.by_user.get(decider.pk)
+        named = (
+            decided_by
+            if decided_by is not None
+            and decided_by.user.role in LEAD_ROLES
+            and decided_by.joined <= on
+            and decided_by.registered(on)
+            else lead
+        )
+        self.decide(a, r, outcome=outcome, by=decider, at=decided_at, named_worker=named)
         return lead
 
     def decide(
-        self, a: Assessment, r: Referral, *, outcome: str, by: User, at: dt.datetime
+        self,
+        a: Assessment,
+        r: Referral,
+        *,
+        outcome: str,
+        by: User,
+        at: dt.datetime,
+        named_worker: _Member | None = None,
     ) -> None:
         rng = self.rng
         assert r.person is not None
@@ -783,7 +812,8 @@ class _AssessmentBuilder:
                 )
             )
         elif outcome == Outcome.HOME_TREATMENT:
-            ends = at + dt.timedelta(days=rng.triangular(*EPISODE_DAYS))
+            length = LONG_EPISODE_DAYS if self.chance(LONG_EPISODE_SHARE) else EPISODE_DAYS
+            ends = (at + dt.timedelta(days=rng.triangular(*length))).replace(microsecond=0)
             closed = ends < self.now
             episode = Episode(
                 referral=r,
@@ -792,20 +822,54 @@ class _AssessmentBuilder:
                 decision=d,
                 started_at=at,
                 status=EpisodeStatus.CLOSED if closed else EpisodeStatus.OPEN,
+                closed_at=ends if closed else None,
                 opened_by=by,
+                named_worker_id=named_worker.staff_id if named_worker else None,
+                locality=locality(r.person.postcode),
                 version=2 if closed else 1,
             )
             self.episodes.append(episode)
-            self.links.append(
-                CareTeamLink(
-                    team=self.main,
-                    person=r.person,
-                    source="episode",
-                    source_id=episode.pk,
-                    opened_at=at,
-                    closed_at=ends.replace(microsecond=0) if closed else None,
-                )
+            link = CareTeamLink(
+                team=self.main,
+                person=r.person,
+                source="episode",
+                source_id=episode.pk,
+                opened_at=at,
+                closed_at=ends if closed else None,
             )
+            self.links.append(link)
+            self.episode_links[episode.pk] = link
+
+    def shape_caseload(self) -> None:
+        """Bring the open caseload into CASELOAD: extend the most recently ended episodes, or end
+        the longest-running open ones a little sooner. Only episodes near the line move (ended
+        in the last ten days; open for at least ten), so short histories are left as they are."""
+        low, high = CASELOAD
+        open_ = [e for e in self.episodes if e.status == EpisodeStatus.OPEN]
+        recent = self.now - 10 * DAY
+        if len(open_) < low:
+            wanted = self.rng.randint(low + 3, low + 12) - len(open_)
+            ended = sorted(
+                (e for e in self.episodes if e.closed_at is not None and e.closed_at >= recent),
+                key=lambda e: e.closed_at or self.now,
+                reverse=True,
+            )
+            for e in ended[:wanted]:
+                e.status, e.closed_at, e.version = EpisodeStatus.OPEN, None, 1
+                self.episode_links[e.pk].closed_at = None
+        elif len(open_) > high:
+            wanted = len(open_) - self.rng.randint(high - 12, high - 3)
+            oldest = sorted(
+                (e for e in open_ if e.started_at <= recent), key=lambda e: e.started_at
+            )
+            for e in oldest[:wanted]:
+                ends = self.now - dt.timedelta(hours=self.rng.uniform(2, 72))
+                e.status, e.closed_at, e.version = (
+                    EpisodeStatus.CLOSED,
+                    ends.replace(microsecond=0),
+                    2,
+                )
+                self.episode_links[e.pk].closed_at = e.closed_at
 
     def letter(
         self,

@@ -34,6 +34,12 @@ from crisis_care.nonprod.referrals_demo import (
     ReferralDemoInput,
     build_referrals,
 )
+from crisis_care.nonprod.treatment_demo import (
+    DEFAULT_VISIT_DAYS,
+    TreatmentDemoInput,
+    build_treatment,
+    person_to_try,
+)
 from crisis_care.people.models import (
     CareTeamLink,
     ConsentRecord,
@@ -365,13 +371,15 @@ def build_demo_data(
     password: str = DEFAULT_PASSWORD,
     now: dt.datetime | None = None,
     referral_days: int = DEFAULT_REFERRAL_DAYS,
+    visit_days: int = DEFAULT_VISIT_DAYS,
 ) -> DemoSummary:
     """Fill an empty database with the demo service. Deterministic for a given seed and day.
 
     `referral_days` of referral history end in today's triage queue (0: no referrals).
+    `visit_days` of home treatment visits and contacts end in the week of visits planned ahead.
     """
     return _Builder(seed=seed, now=now or timezone.now()).build(
-        people=people, password=password, referral_days=referral_days
+        people=people, password=password, referral_days=referral_days, visit_days=visit_days
     )
 
 
@@ -436,7 +444,14 @@ class _Builder:
 
     # --- the build -----------------------------------------------------------------------
 
-    def build(self, *, people: int, password: str, referral_days: int = 0) -> DemoSummary:
+    def build(
+        self,
+        *,
+        people: int,
+        password: str,
+        referral_days: int = 0,
+        visit_days: int = DEFAULT_VISIT_DAYS,
+    ) -> DemoSummary:
         summary = DemoSummary()
         main = f.TeamFactory.create(**MAIN_TEAM)
         older = f.TeamFactory.create(**OLDER_PEOPLE_TEAM)
@@ -501,6 +516,13 @@ class _Builder:
             summary.counts |= build_assessments(
                 AssessmentDemoInput(now=self.now, main=main), seed=self.seed
             )
+            # Each episode's history, care plan, visits and contacts, medicines, lone working.
+            summary.counts |= build_treatment(
+                TreatmentDemoInput(now=self.now, main=main, visit_days=visit_days), seed=self.seed
+            )
+            treated = person_to_try(main=main, username="demo.registered_practitioner")
+            if treated is not None:
+                summary.try_people.append(TryPerson(*treated))
         return summary
 
     # --- staff ---------------------------------------------------------------------------

@@ -309,8 +309,10 @@ def snapshot() -> list[tuple[object, ...]]:
 def _wipe_everything() -> None:
     """Later stages protect the referrals they belong to, so remove them first."""
     from crisis_care.assessments.models import Addendum, Assessment, Decision, SafetyPlan
+    from crisis_care.nonprod.tests.test_treatment_demo import wipe_treatment_demo
     from crisis_care.treatment.models import Admission, Episode
 
+    wipe_treatment_demo()
     for model in (Episode, Admission, SafetyPlan, Decision, Addendum, Assessment, Referral):
         model.objects.all().delete()
     wipe_demo_data()
