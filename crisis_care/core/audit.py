@@ -47,6 +47,41 @@ def audit_record(
     )
 
 
+def audit_list_view(
+    *,
+    actor: User,
+    object_type: str,
+    object_id: uuid.UUID | None,
+    section: str,
+    person_ids: list[uuid.UUID] | list[str],
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """A list page that shows people (a caseload, a board, a task list) writes one row for the
+    list and one row per person shown, so each person's access log shows that they appeared
+    on it. All rows go in one bulk insert (on SQLite, Django splits it every ~60 rows to stay
+    under SQLite's 999-parameter limit; PostgreSQL takes it in one)."""
+    now = timezone.now()
+    unique = list(dict.fromkeys(str(pk) for pk in person_ids))
+
+    def row(person_id: str | None, extra: dict[str, Any]) -> AuditEvent:
+        return AuditEvent(
+            occurred_at=now,
+            actor=actor,
+            actor_name=str(actor),
+            actor_role=actor.role,
+            action=AuditAction.VIEW,
+            object_type=object_type,
+            object_id=object_id,
+            person_id=person_id,
+            section=section,
+            detail=extra,
+        )
+
+    rows = [row(None, {**(detail or {}), "rows": len(unique)})]
+    rows += [row(pk, {"on_list": True}) for pk in unique]
+    AuditEvent.objects.bulk_create(rows)
+
+
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Field names that changed, for the audit detail. Values are left out on purpose:
     the audit log must not become a second copy of the clinical record."""

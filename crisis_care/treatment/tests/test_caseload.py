@@ -13,7 +13,7 @@ from django.urls import reverse
 from crisis_care.core.clock import local_instant
 from crisis_care.core.models import AuditAction, AuditEvent
 from crisis_care.core.roles import Role
-from crisis_care.core.testing import page_text
+from crisis_care.core.testing import page_text, people_audited_on
 from crisis_care.nonprod import factories
 from crisis_care.treatment.models import (
     Attendance,
@@ -161,10 +161,14 @@ def test_viewing_the_caseload_is_audited(signed_in, practitioner, team, open_epi
 
     signed_in(practitioner).get(URL)
 
-    event = AuditEvent.objects.get(action=AuditAction.VIEW, object_type="treatment.caseload")
+    event = AuditEvent.objects.get(
+        action=AuditAction.VIEW, object_type="treatment.caseload", person_id__isnull=True
+    )
     assert event.object_id == team.pk
     assert event.actor == practitioner
     assert event.detail["rows"] == 1
+    # ...and a row per person on the list, so each person's access log shows it.
+    assert len(people_audited_on("treatment.caseload")) == 1
 
 
 @pytest.mark.parametrize("role", [Role.IG_AUDITOR, Role.SYSTEM_ADMINISTRATOR])

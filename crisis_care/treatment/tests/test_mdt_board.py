@@ -16,7 +16,7 @@ from crisis_care.assessments.models import Assessment, AssessmentStatus, Decisio
 from crisis_care.core.clock import local_date, local_instant
 from crisis_care.core.models import AuditEvent, User
 from crisis_care.core.roles import Role
-from crisis_care.core.testing import page_text
+from crisis_care.core.testing import page_text, people_audited_on
 from crisis_care.nonprod import factories
 from crisis_care.people.models import Contact, Person
 from crisis_care.referrals.models import Referral
@@ -508,20 +508,17 @@ def test_someone_in_no_team_is_refused(signed_in, staff_user):
 # -- Audit -------------------------------------------------------------------------------
 
 
-def test_each_view_of_the_board_writes_one_audit_row_naming_the_people_shown(
-    signed_in, manager, team
-):
+def test_each_view_of_the_board_writes_a_row_and_one_per_person_shown(signed_in, manager, team):
     episodes = build_caseload(team=team, by=manager, count=3)
     before = AuditEvent.objects.count()
 
     _board(signed_in(manager))
 
-    assert AuditEvent.objects.count() == before + 1
-    event = AuditEvent.objects.order_by("-occurred_at").first()
-    assert event.section == "mdt board"
+    assert AuditEvent.objects.count() == before + 1 + 3
+    event = AuditEvent.objects.get(section="mdt board", person_id__isnull=True)
     assert event.action == "view"
     assert event.object_id == team.pk
-    assert sorted(event.detail["person_ids"]) == sorted(str(e.person_id) for e in episodes)
+    assert people_audited_on("treatment.mdt_board") == sorted(str(e.person_id) for e in episodes)
 
 
 def test_the_filtered_board_audits_only_the_people_it_shows(signed_in, manager, team):
@@ -536,8 +533,8 @@ def test_the_filtered_board_audits_only_the_people_it_shows(signed_in, manager, 
 
     _board(signed_in(manager), show="not-reviewed")
 
-    event = AuditEvent.objects.filter(section="mdt board").get()
-    assert event.detail["person_ids"] == [str(shown.person_id)]
+    event = AuditEvent.objects.filter(section="mdt board", person_id__isnull=True).get()
+    assert people_audited_on("treatment.mdt_board") == [str(shown.person_id)]
     assert event.detail["filter"] == "not-reviewed"
 
 

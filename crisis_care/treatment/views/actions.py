@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from crisis_care.core.audit import audit_record
+from crisis_care.core.audit import audit_list_view
 from crisis_care.core.concurrency import StaleEdit
-from crisis_care.core.models import AuditAction, User
+from crisis_care.core.models import User
 from crisis_care.nhsuk_forms import params as form_params
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.workforce import selectors as workforce_selectors
@@ -53,14 +53,13 @@ def _teams_of(user: User) -> list[Team]:
 
 
 def _audit_list(user: User, *, object_type: str, object_id: uuid.UUID, shown: Any) -> None:
-    """One audit row per view of a task list, naming the people it showed."""
-    audit_record(
+    """A row for the task list and one per person it showed."""
+    audit_list_view(
         actor=user,
-        action=AuditAction.VIEW,
         object_type=object_type,
         object_id=object_id,
         section=SECTION,
-        detail={"rows": len(shown), "person_ids": presenters.person_ids(shown)},
+        person_ids=presenters.person_ids(shown),
     )
 
 

@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from crisis_care.assessments import selectors as assessment_selectors
-from crisis_care.core.audit import audit_record
+from crisis_care.core.audit import audit_list_view
 from crisis_care.core.clock import local_date
 from crisis_care.core.concurrency import StaleEdit
-from crisis_care.core.models import AuditAction
 from crisis_care.core.presenters import date_long
 from crisis_care.nhsuk_forms import params as form_params
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
@@ -93,14 +92,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
     chosen = filters.chosen()
     rows = caseload_selectors.caseload_filtered(everyone.rows, **chosen)
-    # One audit row for the list: it shows names, not records.
-    audit_record(
+    # A row for the list and one per person on it.
+    audit_list_view(
         actor=user,
-        action=AuditAction.VIEW,
         object_type="treatment.caseload",
         object_id=team.pk,
         section="caseload",
-        detail={"rows": len(rows), **chosen},
+        person_ids=[r.episode.person_id for r in rows],
+        detail=dict(chosen),
     )
     return render(
         request,

@@ -20,8 +20,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from crisis_care.core.audit import audit_record
-from crisis_care.core.models import AuditAction, User
+from crisis_care.core.audit import audit_list_view
+from crisis_care.core.models import User
 from crisis_care.core.presenters import datetime_long
 from crisis_care.nhsuk_forms import params as form_params
 from crisis_care.workforce import selectors as workforce_selectors
@@ -55,14 +55,13 @@ def _chosen_team(request: HttpRequest, teams: list[Team]) -> Team:
 
 
 def _audit_summary(user: User, team: Team, summary: selectors.HandoverSummary) -> None:
-    """One audit row per view of the summary, naming the people it shows."""
-    audit_record(
+    """A row for the summary and one per person it shows."""
+    audit_list_view(
         actor=user,
-        action=AuditAction.VIEW,
         object_type="treatment.handover_summary",
         object_id=team.pk,
         section=SECTION,
-        detail={"person_ids": summary.person_ids},
+        person_ids=summary.person_ids,
     )
 
 
@@ -235,12 +234,12 @@ def handover_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     user = user_of(request)
     require(user, TreatmentAction.HANDOVER)
     given = _handover_or_refuse(user, pk)
-    audit_record(
+    audit_list_view(
         actor=user,
-        action=AuditAction.VIEW,
-        obj=given,
+        object_type="treatment.Handover",
+        object_id=given.pk,
         section=SECTION,
-        detail={"person_ids": list(given.person_ids)},
+        person_ids=list(given.person_ids),
     )
     return render(
         request,

@@ -20,9 +20,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crisis_care.core.audit import audit_record
+from crisis_care.core.audit import audit_list_view
 from crisis_care.core.clock import local_date
-from crisis_care.core.models import AuditAction, User
+from crisis_care.core.models import User
 from crisis_care.workforce import selectors as workforce_selectors
 from crisis_care.workforce.models import StaffMember, Team
 
@@ -91,18 +91,14 @@ def mdt_board(request: HttpRequest) -> HttpResponse:
     board = selectors.board(team=team)
     show = NOT_REVIEWED if request.GET.get("show") == NOT_REVIEWED else ""
     rows = [r for r in board.rows if not r.reviewed_today] if show else board.rows
-    # One audit row for the board, naming everyone it showed.
-    audit_record(
+    # A row for the board and one per person it showed.
+    audit_list_view(
         actor=user,
-        action=AuditAction.VIEW,
         object_type="treatment.mdt_board",
         object_id=team.pk,
         section=BOARD_SECTION,
-        detail={
-            "rows": len(rows),
-            "filter": show or "everyone",
-            "person_ids": [str(r.episode.person_id) for r in rows],
-        },
+        person_ids=[r.episode.person_id for r in rows],
+        detail={"filter": show or "everyone"},
     )
     next_up = None
     if board.meeting is not None:

@@ -20,10 +20,10 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from crisis_care.core.audit import audit_record
+from crisis_care.core.audit import audit_list_view
 from crisis_care.core.clock import LONDON, local_date
 from crisis_care.core.concurrency import StaleEdit
-from crisis_care.core.models import AuditAction, User
+from crisis_care.core.models import User
 from crisis_care.core.presenters import date_long
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.workforce.models import StaffMember
@@ -559,14 +559,13 @@ def my_visits(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     me = staff_for_user(user=user)
     visits = selectors.my_visits_on(user=user, day=today)
-    # One audit row for the list, naming the people whose details it shows.
-    audit_record(
+    # A row for the list and one per person whose details it shows.
+    audit_list_view(
         actor=user,
-        action=AuditAction.VIEW,
         object_type="treatment.my_visits",
         object_id=me.pk if me else None,
         section="my visits today",
-        detail={"people": sorted({str(v.episode.person_id) for v in visits})},
+        person_ids=[v.episode.person_id for v in visits],
     )
     return render(
         request,
