@@ -4,6 +4,8 @@ For every episode, open or closed, this writes what treatment.services would hav
 status rows (open; closed when it closed), the named worker history (the decider or the lead
 assessor, and for about 15% a later change with its reason), paired visits with the reason for
 about 8%, and the six-week reviews of the few episodes that ran that long (CORE item 10).
+The daily review meetings, risk ratings, actions, handovers and carers' records come after, from
+crisis_care.nonprod.mdt_demo.
 
 Every episode but the very newest has a care plan (CORE item 20): strengths and preferences,
 two to four needs and goals in the person's own words, two to five interventions from the
@@ -141,8 +143,14 @@ class TreatmentDemoInput:
 
 
 def build_treatment(data: TreatmentDemoInput, *, seed: int) -> dict[str, int]:
-    """Write the home treatment history; return counts for the command's summary."""
-    return _TreatmentBuilder(data, seed=seed).build()
+    """Write the home treatment history, then the team's daily reviews, actions, handovers and
+    carers' records (nonprod.mdt_demo); return counts for the command's summary."""
+    from crisis_care.nonprod.mdt_demo import MdtDemoInput, build_mdt  # it imports from here
+
+    counts = _TreatmentBuilder(data, seed=seed).build()
+    if counts:
+        counts |= build_mdt(MdtDemoInput(now=data.now, main=data.main), seed=seed)
+    return counts
 
 
 def person_to_try(*, main: Team, username: str) -> tuple[Person, str] | None:

@@ -52,6 +52,18 @@ def wipe_treatment_demo() -> None:
     from crisis_care.treatment import models as t
 
     for model in (
+        t.ReviewInvitation,
+        t.FamilyContactAttempt,
+        t.CarerAssessmentReferral,
+        t.CarerSupportPlan,
+        t.CarerConversation,
+        t.CarerConversationOffer,
+        t.Handover,
+        t.ActionStatusChange,
+        t.Action,
+        t.MdtReview,
+        t.RiskRating,
+        t.MdtMeeting,
         t.LoneWorkingAlertAction,
         t.LoneWorkingCheck,
         t.MedicationDelivery,

@@ -159,3 +159,37 @@ def test_a_missing_episode_is_not_found(signed_in, manager):
 
     for name in ("episode", "named_worker_change", "episode_review", "paired_visits"):
         assert client.get(reverse(f"treatment:{name}", args=[uuid.uuid4()])).status_code == 404
+
+
+def test_the_page_shows_the_teams_rating_and_links_to_carers_and_actions(
+    signed_in, practitioner, episode
+):
+    from django.utils import timezone
+
+    from crisis_care.treatment.models import RiskRating
+
+    RiskRating.objects.create(
+        episode=episode,
+        rating="amber",
+        summary="Calmer since the sister moved in; still not sleeping.",
+        set_by=practitioner,
+        set_at=timezone.now(),
+    )
+
+    response = signed_in(practitioner).get(url("episode", episode))
+
+    text = page_text(response)
+    assert "The team rates the risk amber" in text
+    assert "Calmer since the sister moved in" in text
+    assert url("carers", episode) in response.text
+    assert url("episode_actions", episode) in response.text
+    assert url("risk_rating_set", episode) in response.text
+
+
+def test_clerical_staff_see_the_rating_but_no_link_to_change_it(signed_in, staff_user, episode):
+    clerk = staff_user(Role.ADMINISTRATOR)
+
+    response = signed_in(clerk).get(url("episode", episode))
+
+    assert "The team has not rated the risk yet." in page_text(response)
+    assert url("risk_rating_set", episode) not in response.text

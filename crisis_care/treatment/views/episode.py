@@ -40,6 +40,7 @@ from ..presenters import episodes as p
 from ..rules import TreatmentAction, role_may
 from ..selectors import caseload as caseload_selectors
 from ..selectors import episodes as episode_selectors
+from ..selectors import mdt as mdt_selectors
 from ..services import episodes as episode_services
 from .common import audit_view, episode_or_refuse, require, user_of
 
@@ -152,6 +153,9 @@ def episode_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "paired_rows": p.paired_visits_rows(history.paired_visits),
             "review": p.review_summary(due_on=due_on, latest=history.latest_review, today=today),
             "may_manage": may_manage,
+            "rating": mdt_selectors.current_rating(episode=episode),
+            "may_rate": role_may(user.role, TreatmentAction.SET_RATING)
+            and episode.status == EpisodeStatus.OPEN,
             "decision": decision,
             "decision_rows": presenters.decision_rows(decision, []),
             "safety_plan": assessment_selectors.current_safety_plan(person=episode.person),
