@@ -482,7 +482,7 @@ class _MdtBuilder:
                     start,
                 )
             )
-        due = [ep for ep in self.eps if ep.open_at(start)]
+        due = [ep for ep in self.eps if ep.open_at(start) and ep.open_at(end)]
         reviewed = [
             ep
             for ep in due
@@ -582,8 +582,8 @@ class _MdtBuilder:
         done_at = (
             self.between(review.reviewed_at + HOUR, last) if ends != ActionStatus.OPEN else None
         )
-        if done_at is not None and done_at <= review.reviewed_at:
-            done_at = review.reviewed_at + MINUTE
+        if done_at is not None:  # never after the episode closed, nor before the review
+            done_at = max(min(done_at, last), review.reviewed_at + MINUTE)
         self.action(ep, review, owner, self.rng.choice(ACTIONS), due, ends, done_at)
 
     def action(
