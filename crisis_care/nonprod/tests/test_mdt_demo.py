@@ -143,6 +143,7 @@ class TestMdtDemo(TestCase):
             assert all(h.changed_at <= self.now for h in history)
             if a.episode.status == EpisodeStatus.CLOSED:
                 assert a.status != ActionStatus.OPEN
+                assert history[-1].changed_at <= a.episode.closed_at
         overdue = [a for a in actions if a.status == ActionStatus.OPEN and a.due_at < self.now]
         assert overdue
 
