@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from crisis_care.core.audit import audit_record
 from crisis_care.core.models import AuditAction
 from crisis_care.core.presenters import datetime_long
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.referrals import presenters as referral_presenters
 from crisis_care.referrals.views.common import referral_or_refuse
 from crisis_care.workforce.models import StaffMember
@@ -24,7 +25,7 @@ from crisis_care.workforce.models import StaffMember
 from .. import presenters, selectors, services
 from ..forms import BookingForm, CancelForm
 from ..rules import may_book
-from .common import add_service_error, assessment_or_refuse, audit_view, require
+from .common import assessment_or_refuse, audit_view, require
 
 # Only these fields' errors are shown when someone asks who is on shift at a time.
 _WHEN_FIELDS = ("date", "time")

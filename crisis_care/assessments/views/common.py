@@ -1,10 +1,9 @@
 """Helpers shared by the assessment views (and the treatment stage's decision view)."""
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from crisis_care.core.audit import audit_record
@@ -64,17 +63,3 @@ def audit_view(user: User, assessment: Assessment, section: str) -> None:
         person_id=assessment.person_id,
         section=section,
     )
-
-
-def add_service_error(
-    form: forms.Form, error: ValidationError, fields: Mapping[str, str] | None = None
-) -> None:
-    """Put a service's refusal on the form: on the matching field where there is one (after
-    renaming through `fields`), otherwise at the top of the error summary."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        name = (fields or {}).get(key, key)
-        for message in ValidationError(errors).messages:
-            form.add_error(name if name in form.fields else None, message)

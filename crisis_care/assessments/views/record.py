@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
 from crisis_care.core.presenters import time_short
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.people import presenters as people_presenters
 from crisis_care.people.models import Involvement
@@ -28,7 +29,7 @@ from .. import presenters, selectors, services
 from ..forms import AddendumForm, KeyPersonForm, RecordForm
 from ..models import MANDATORY_DOMAINS, Assessment, AssessmentStatus
 from ..rules import may_book, may_contribute, may_finalise
-from .common import add_service_error, assessment_or_refuse, audit_view, require
+from .common import assessment_or_refuse, audit_view, require
 
 
 def _back_to(assessment: Assessment) -> dict[str, str]:

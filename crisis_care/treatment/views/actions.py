@@ -21,6 +21,7 @@ from crisis_care.core.audit import audit_list_view
 from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
 from crisis_care.nhsuk_forms import params as form_params
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.workforce import selectors as workforce_selectors
 from crisis_care.workforce.models import StaffMember, Team
@@ -181,15 +182,8 @@ def episode_actions(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 # -- Changes -----------------------------------------------------------------------------
 
 
-def _show_service_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields else None
-            if name == "due_at":
-                target = "due_time"
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error)
+# The service names the due instant; the form asks for a date and a time.
+SERVICE_FIELDS = {"due_at": "due_time"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -216,7 +210,7 @@ def action_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error, SERVICE_FIELDS)
         else:
             messages.success(
                 request,
@@ -279,7 +273,7 @@ def _close_page(
                 form, stale = keep_input_at_current_version(form, action), True
             except ValidationError as error:
                 action = selectors.action_for_user(pk=pk, user=user)
-                _show_service_errors(form, error)
+                add_service_error(form, error, SERVICE_FIELDS)
             else:
                 messages.success(
                     request,

@@ -26,6 +26,7 @@ from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
 from crisis_care.directory import selectors as directory_selectors
 from crisis_care.nhsuk_forms import params as form_params
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.referrals import letters as referral_letters
 
@@ -85,15 +86,6 @@ def _intervention_or_refuse(user: User, pk: uuid.UUID) -> Intervention:
         if not selectors.intervention_exists(pk=pk):
             raise Http404("No such intervention") from None
     refuse(user, object_type="treatment.Intervention", pk=pk, section=SECTION)
-
-
-def _show_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """The service's messages against the fields they are about (the names match)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _back_to_plan(episode: Episode) -> dict[str, str]:
@@ -221,7 +213,7 @@ def care_plan_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 assert current is not None
                 form, stale = keep_input_at_current_version(form, current), True
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Strengths and preferences saved.")
                 return redirect("treatment:care_plan", pk=episode.pk)
@@ -269,7 +261,7 @@ def goal_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Goal added.")
             return redirect("treatment:care_plan", pk=episode.pk)
@@ -300,7 +292,7 @@ def goal_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 current = selectors.goal_for_user(pk=goal.pk, user=user)
                 form, stale = keep_input_at_current_version(form, current), True
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Goal saved.")
                 return redirect("treatment:care_plan", pk=episode.pk)
@@ -336,7 +328,7 @@ def goal_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Goal status changed.")
             return redirect("treatment:care_plan", pk=episode.pk)
@@ -369,7 +361,7 @@ def goal_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Progress recorded.")
             return redirect("treatment:care_plan", pk=episode.pk)
@@ -515,7 +507,7 @@ def intervention_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 care_plan=plan, by=user, **_intervention_kwargs(form, episode)
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Intervention added.")
             return redirect("treatment:care_plan", pk=episode.pk)
@@ -559,7 +551,7 @@ def intervention_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 )
                 stale = True
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Intervention saved.")
                 return redirect("treatment:care_plan", pk=episode.pk)
@@ -611,7 +603,7 @@ def intervention_stop(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 intervention = selectors.intervention_for_user(pk=intervention.pk, user=user)
                 form, stale = StopForm(initial={"version": intervention.version}), True
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Intervention stopped. It stays in the plan's history.")
                 return redirect("treatment:care_plan", pk=episode.pk)
@@ -740,7 +732,7 @@ def written_plan_given(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "Recorded that the written treatment plan was given.")
             return redirect("treatment:care_plan", pk=episode.pk)

@@ -29,6 +29,7 @@ from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
 from crisis_care.directory import presenters as directory_presenters
 from crisis_care.nhsuk_forms import params as form_params
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.people.models import Contact
 from crisis_care.referrals import letters as referral_letters
@@ -73,16 +74,6 @@ def _carers_url(episode: Episode) -> str:
 
 def _back(episode: Episode) -> dict[str, str]:
     return {"href": _carers_url(episode), "text": "Back to carers and family"}
-
-
-def _show_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """The service's messages against the fields they are about (a time against its time box)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            field = carer_forms.TIME_FIELDS.get(name, name)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _render_form(
@@ -180,7 +171,7 @@ def offer(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) -> HttpRes
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error, carer_forms.TIME_FIELDS)
         else:
             messages.success(request, f"The offer of a conversation with {contact.name} is saved.")
             return redirect(_carers_url(episode))
@@ -213,7 +204,7 @@ def conversation(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) -> 
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error, carer_forms.TIME_FIELDS)
         else:
             messages.success(request, f"The conversation with {contact.name} is saved.")
             return redirect(_carers_url(episode))
@@ -289,7 +280,7 @@ def plan(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) -> HttpResp
                         **fields,
                     )
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error, carer_forms.TIME_FIELDS)
             except StaleEdit:
                 current = selectors.support_plan_for(episode=episode, carer=contact)
                 assert current is not None
@@ -439,7 +430,7 @@ def plan_given(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) -> Ht
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error, carer_forms.TIME_FIELDS)
         except StaleEdit:
             found = _plan_or_404(episode, contact)
             form = keep_input_at_current_version(form, found, conflicts=lambda f, c: [])
@@ -483,7 +474,7 @@ def assessment_referral(
                     by=user,
                 )
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error, carer_forms.TIME_FIELDS)
             else:
                 messages.success(
                     request,
@@ -535,7 +526,7 @@ def assessment_status(
                 data["expected_status"] = referral.status
                 form = carer_forms.AssessmentStatusForm(data)
                 form.is_valid()
-                _show_service_errors(form, error)
+                add_service_error(form, error, carer_forms.TIME_FIELDS)
             else:
                 messages.success(request, "The referral for a carer's assessment is updated.")
                 return redirect(_carers_url(episode))
@@ -578,7 +569,7 @@ def contact_attempt(request: HttpRequest, pk: uuid.UUID, contact_pk: uuid.UUID) 
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error, carer_forms.TIME_FIELDS)
         else:
             messages.success(request, f"The attempt to contact {contact.name} is saved.")
             return redirect(_carers_url(episode))
@@ -611,7 +602,7 @@ def review_invitation(
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error, carer_forms.TIME_FIELDS)
         else:
             messages.success(request, f"The invitation to {contact.name} is saved.")
             return redirect(_carers_url(episode))
@@ -664,7 +655,7 @@ def general_information(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase
                 by=user,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error, carer_forms.TIME_FIELDS)
         else:
             messages.success(request, f"Recorded: general information given to {contact.name}.")
             return redirect(_carers_url(episode))

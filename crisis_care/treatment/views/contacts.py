@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from crisis_care.core.clock import LONDON, local_date
 from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.workforce.models import StaffMember
 
@@ -30,7 +31,7 @@ from ..rules import TreatmentAction
 from ..selectors import visits as selectors
 from ..services import contacts as services
 from .common import audit_view, episode_or_refuse, refuse, require, user_of
-from .visits import show_service_error, staff_choices, visit_or_refuse
+from .visits import staff_choices, visit_or_refuse
 
 SECTION = "contact"
 _FIELDS = {"started_at": "start_time", "ended_at": "end_time"}
@@ -130,7 +131,7 @@ def _record(
                     by=user,
                 )
             except ValidationError as error:
-                show_service_error(form, error, _FIELDS)
+                add_service_error(form, error, _FIELDS)
             else:
                 messages.success(
                     request,
@@ -225,7 +226,7 @@ def contact_write_up(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 contact = selectors.contact_for_user(pk=contact.pk, user=user)
                 form, stale = keep_input_at_current_version(form, contact), True
             except ValidationError as error:
-                show_service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Note saved.")
                 return redirect("treatment:episode_visits", pk=contact.episode_id)

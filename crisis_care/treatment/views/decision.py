@@ -27,6 +27,7 @@ from crisis_care.assessments.rules import may_finalise
 from crisis_care.core.models import User
 from crisis_care.directory import selectors as directory_selectors
 from crisis_care.nhsuk_forms import params as form_params
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.referrals import letters as referral_letters
 
 from .. import letters, presenters, selectors, services
@@ -91,15 +92,6 @@ def _services_params(form: DecisionForm, hints: dict[str, str]) -> dict[str, Any
         if hints.get(item["value"]):
             item["hint"] = {"text": hints[item["value"]]}
     return params
-
-
-def _show_service_errors(form: DecisionForm, error: ValidationError) -> None:
-    """The service's messages against the fields they are about (the names match)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _record(
@@ -201,7 +193,7 @@ def decide(request: HttpRequest, assessment_pk: uuid.UUID) -> HttpResponseBase:
                 open_admission=open_admission,
             )
         except ValidationError as error:
-            _show_service_errors(form, error)
+            add_service_error(form, error)
         except IntegrityError:
             # Another clinician recorded the decision a moment before (one per assessment).
             recorded = selectors.decision_for_assessment(assessment=assessment)

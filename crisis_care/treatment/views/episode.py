@@ -26,6 +26,7 @@ from crisis_care.core.clock import local_date
 from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.presenters import date_long
 from crisis_care.nhsuk_forms import params as form_params
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 
 from .. import presenters
@@ -43,15 +44,6 @@ from ..selectors import episodes as episode_selectors
 from ..selectors import mdt as mdt_selectors
 from ..services import episodes as episode_services
 from .common import audit_view, episode_or_refuse, require, user_of
-
-
-def _show_service_errors(form: Form, error: ValidationError) -> None:
-    """The service's messages against the fields they are about (the names match)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _version(form: Form) -> int:
@@ -209,7 +201,7 @@ def named_worker_change(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase
                 episode = episode_selectors.episode_for_change(episode=episode)
                 form, stale = keep_input_at_current_version(form, episode), True
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, f"{p.staff_name(staff)} is now the named worker.")
                 return redirect("treatment:episode", pk=episode.pk)
@@ -257,7 +249,7 @@ def episode_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                     by=user,
                 )
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Review recorded.")
                 return redirect("treatment:episode", pk=episode.pk)
@@ -320,7 +312,7 @@ def paired_visits(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 episode = episode_selectors.episode_for_change(episode=episode)
                 form, stale = keep_input_at_current_version(form, episode), True
             except ValidationError as error:
-                _show_service_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(
                     request,

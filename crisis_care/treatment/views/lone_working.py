@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -22,6 +21,7 @@ from crisis_care.core.audit import audit_record
 from crisis_care.core.models import AuditAction, User
 from crisis_care.core.presenters import time_short
 from crisis_care.nhsuk_forms import params as form_params
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.workforce import selectors as workforce_selectors
 from crisis_care.workforce.models import Team
 
@@ -49,15 +49,6 @@ def _checked_in_message(check: LoneWorkingCheck) -> str:
         "Checked in. If you have not checked out by "
         f"{time_short(check.expected_end_at)}, the shift coordinator is alerted."
     )
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    """The service's messages against the fields they are about (the names match)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _check_or_refuse(user: User, pk: uuid.UUID) -> LoneWorkingCheck:
@@ -188,7 +179,7 @@ def lone_check_in(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                     minutes=form.cleaned_data["minutes"],
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _checked_in_message(check))
                 return _after_check_in_or_out()
@@ -238,7 +229,7 @@ def lone_check_in_adhoc(request: HttpRequest) -> HttpResponseBase:
                     purpose=form.cleaned_data["purpose"],
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _checked_in_message(check))
                 return _after_check_in_or_out()
@@ -281,7 +272,7 @@ def lone_check_out(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
         try:
             services.check_out(check=check, by=user, note=form.cleaned_data["note"])
         except ValidationError as error:
-            _show_errors(form, error)
+            add_service_error(form, error)
         else:
             if own:
                 messages.success(request, "You have checked out. Thank you.")
@@ -334,7 +325,7 @@ def alert_action(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 by=user,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, f"Recorded for {check.staff}: {presenters.action_text(taken)}"

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from crisis_care.core.clock import local_instant
 from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 
 from ..forms.medication import (
@@ -42,15 +43,6 @@ from ..services import medication as services
 from .common import audit_view, episode_or_refuse, require, user_of
 
 SECTION = "medication"
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    """The service's messages against the fields they are about (the names match)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _require_prescriber(user: User) -> None:
@@ -177,7 +169,7 @@ def medication_record(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 note=data["note"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"{data['name']} recorded.")
             return redirect(_page_url(episode))
@@ -216,7 +208,7 @@ def medication_start(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 note=data["note"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request, f"{data['name']} started. You are recorded as the prescriber."
@@ -268,7 +260,7 @@ def _prescribing_change(
                     True,
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, f"{medicine.name}: {done}")
                 return redirect(_page_url(episode))
@@ -397,7 +389,7 @@ def medication_delivery(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase
                     note=data["note"],
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Delivery recorded.")
                 return redirect(_page_url(episode))

@@ -8,10 +8,8 @@ record is audited; another team's visit is refused (403) with the refusal audite
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -25,6 +23,7 @@ from crisis_care.core.clock import LONDON, local_date
 from crisis_care.core.concurrency import StaleEdit
 from crisis_care.core.models import User
 from crisis_care.core.presenters import date_long
+from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 from crisis_care.workforce.models import StaffMember
 from crisis_care.workforce.selectors import staff_for_user
@@ -69,20 +68,6 @@ def visit_or_refuse(user: User, pk: uuid.UUID, section: str = "visit") -> Visit:
         if not selectors.visit_exists(pk=pk):
             raise Http404("No such visit") from None
     refuse(user, object_type="treatment.Visit", pk=pk, section=section)
-
-
-def show_service_error(
-    form: forms.Form, error: ValidationError, fields: Mapping[str, str] | None = None
-) -> None:
-    """A service's refusal against the matching field (renamed through `fields`), otherwise
-    at the top of the error summary."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        name = (fields or {}).get(key, key)
-        for message in ValidationError(errors).messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def staff_choices(members: list[StaffMember], on: dt.date) -> list[tuple[str, str]]:
@@ -163,7 +148,7 @@ def visit_plan(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                     by=user,
                 )
             except ValidationError as error:
-                show_service_error(form, error, _PLAN_FIELDS)
+                add_service_error(form, error, _PLAN_FIELDS)
             else:
                 messages.success(
                     request,
@@ -250,7 +235,7 @@ def visit_pattern(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 else:
                     windows = services.visit_pattern_preview(**_pattern_args(form), episode=episode)
             except ValidationError as error:
-                show_service_error(form, error, {"phases": "phase_1_days"})
+                add_service_error(form, error, {"phases": "phase_1_days"})
             else:
                 if action == "confirm":
                     made = [(v.window_start, v.window_end) for v in visits]
@@ -359,7 +344,7 @@ def visit_assign(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
         try:
             services.visit_assign(visit=visit, staff=member, by=user)
         except ValidationError as error:
-            show_service_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"{member} assigned to the visit.")
             return redirect("treatment:visit", pk=visit.pk)
@@ -402,7 +387,7 @@ def visit_cancel(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                     by=user,
                 )
             except ValidationError as error:
-                show_service_error(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, "Visit cancelled. The staff are free at that time.")
                 return redirect("treatment:visit", pk=visit.pk)
@@ -458,7 +443,7 @@ def visit_move(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
                 form = keep_input_at_current_version(form, current, conflicts=_move_conflicts)
                 visit, stale = current, True
             except ValidationError as error:
-                show_service_error(form, error, {"staff": "window_start"})
+                add_service_error(form, error, {"staff": "window_start"})
             else:
                 messages.success(
                     request,
