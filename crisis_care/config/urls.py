@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from crisis_care.core import views as core_views
+from crisis_care.discharge.urls import public_urlpatterns as feedback_urlpatterns
 from crisis_care.referrals.urls import public_urlpatterns
 
 urlpatterns = [
@@ -12,7 +13,9 @@ urlpatterns = [
     path("referrals/", include("crisis_care.referrals.urls")),
     path("assessments/", include("crisis_care.assessments.urls")),
     path("treatment/", include("crisis_care.treatment.urls")),
+    path("discharge/", include("crisis_care.discharge.urls")),
     path("self-referral/", include((public_urlpatterns, "public"))),
+    path("feedback/", include((feedback_urlpatterns, "feedback"))),
 ]
 
 handler403 = "crisis_care.core.views.permission_denied"

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "crisis_care.referrals",
     "crisis_care.assessments",
     "crisis_care.treatment",
+    "crisis_care.discharge",
 ]
 # Demo data and factories; production settings leave this out.
 if os.environ.get("CRISIS_CARE_NONPROD", "1") == "1":

@@ -29,7 +29,7 @@ from crisis_care.nhsuk_forms import params as form_params
 from crisis_care.nhsuk_forms.errors import add_service_error
 from crisis_care.nhsuk_forms.stale import keep_input_at_current_version
 
-from .. import presenters
+from .. import extensions, presenters
 from ..forms.episodes import (
     CaseloadFilterForm,
     EpisodeReviewForm,
@@ -151,6 +151,7 @@ def episode_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "decision": decision,
             "decision_rows": presenters.decision_rows(decision, []),
             "safety_plan": assessment_selectors.current_safety_plan(person=episode.person),
+            "panels": extensions.episode_panels(episode, user),
             "back_link": {"href": reverse("treatment:caseload"), "text": "Back to the caseload"},
         },
     )

@@ -1,0 +1,55 @@
+"""Discharge models, one module per part (as in treatment, ADR 0013)."""
+
+from .aftercare import (
+    DischargeMeeting,
+    FollowOnKind,
+    InvolvedService,
+    MeetingInvitee,
+    MeetingStatus,
+    OnwardReferral,
+    OnwardReferralStatus,
+    OnwardReferralStatusChange,
+    RelapsePreventionPlan,
+)
+from .discharges import (
+    Addendum,
+    Discharge,
+    DischargeGap,
+    DischargeOutcome,
+    DischargePlanGiven,
+    DischargeSummary,
+    FollowUpMissedReason,
+    GivenMethod,
+    PlanFormat,
+    ReReferral,
+    SummaryMethod,
+)
+from .feedback import NEGATIVE, POSITIVE, Experience, FeedbackResponse, Respondent
+
+__all__ = [
+    "NEGATIVE",
+    "POSITIVE",
+    "Addendum",
+    "Discharge",
+    "DischargeGap",
+    "DischargeMeeting",
+    "DischargeOutcome",
+    "DischargePlanGiven",
+    "DischargeSummary",
+    "Experience",
+    "FeedbackResponse",
+    "FollowOnKind",
+    "FollowUpMissedReason",
+    "GivenMethod",
+    "InvolvedService",
+    "MeetingInvitee",
+    "MeetingStatus",
+    "OnwardReferral",
+    "OnwardReferralStatus",
+    "OnwardReferralStatusChange",
+    "PlanFormat",
+    "ReReferral",
+    "RelapsePreventionPlan",
+    "Respondent",
+    "SummaryMethod",
+]

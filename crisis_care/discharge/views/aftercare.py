@@ -1,0 +1,5 @@
+"""(Being built.)"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,6 @@
+"""(Being built.)"""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
+public_urlpatterns: list[URLPattern] = []
