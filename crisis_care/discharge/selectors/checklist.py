@@ -12,6 +12,7 @@ from crisis_care.core.clock import local_date
 from crisis_care.core.presenters import date_long
 from crisis_care.people.models import Contact, ShareScope
 from crisis_care.treatment.models import Episode
+from crisis_care.treatment.selectors.carers import may_share_care_plan
 
 from ..models import (
     DischargeMeeting,
@@ -111,13 +112,11 @@ def aftercare_checklist(*, episode: Episode) -> Checklist:
             current_consent__scope__in=[ShareScope.CARE_PLAN, ShareScope.GENERAL],
         ).select_related("current_consent")
     )
-    sharing_plan = {
-        c.pk
-        for c in family
-        if c.current_consent is not None and c.current_consent.scope == ShareScope.CARE_PLAN
-    }
+    # The same rule the invitation and copy services apply (the stricter answer wins).
+    sharing_plan = {c.pk for c in family if may_share_care_plan(c)}
+    # Every record of what was given: to the person, or a copy or card for family on its own.
     given = list(
-        DischargePlanGiven.objects.filter(episode=episode, to_person=True).prefetch_related(
+        DischargePlanGiven.objects.filter(episode=episode).prefetch_related(
             "plan_to_contacts", "crisis_card_to_contacts"
         )
     )
@@ -206,6 +205,7 @@ def _item_25d(meetings: list[DischargeMeeting], services: list[InvolvedService])
 
 
 def _item_25e(given: list[DischargePlanGiven]) -> ChecklistItem:
+    given = [g for g in given if g.to_person]
     if not given:
         return ChecklistItem(
             "25e", ItemState.MISSING, "The written discharge plan has not been given to the person"
@@ -219,7 +219,7 @@ def _item_25e(given: list[DischargePlanGiven]) -> ChecklistItem:
 
 
 def _item_25f(given: list[DischargePlanGiven], family: set[uuid.UUID]) -> ChecklistItem:
-    if not given:
+    if not any(g.to_person for g in given):
         return ChecklistItem(
             "25f", ItemState.MISSING, "Crisis help has not been given to the person in writing"
         )
