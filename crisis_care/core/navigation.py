@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
     ("Caseload", "treatment:caseload", _CARE_STAFF),
     ("MDT board", "treatment:mdt_board", _CARE_STAFF),
     ("Handover", "treatment:handover", _CLINICIANS),
+    ("Discharges", "discharge:discharges", _CARE_STAFF),
     ("Lone working", "treatment:lone_working", _QUALIFIED),
     ("Find a person", "people:search", _PERSON_FINDERS),
     ("Who is on now", "workforce:on_now", _ALL - {Role.IG_AUDITOR}),

@@ -137,3 +137,30 @@ def decision_apply(
             decision=recorded,
         )
     return recorded, None
+
+
+@transaction.atomic
+def admission_discharge_record(
+    *, admission: Admission, discharged_at: dt.datetime, by: User
+) -> Admission:
+    """Record when the person left the ward (the 72-hour follow-up after inpatient discharge
+    runs from here): not in the future, not before they were admitted."""
+    locked = Admission.objects.select_for_update(of=("self",)).get(pk=admission.pk)
+    if discharged_at > timezone.now() + dt.timedelta(minutes=2):
+        raise ValidationError({"discharged_at": "The time they left the ward must be in the past"})
+    if discharged_at < locked.admitted_at:
+        raise ValidationError(
+            {"discharged_at": "The time they left the ward must be after they were admitted"}
+        )
+    before = locked.discharged_at
+    locked.discharged_at = discharged_at
+    locked.save(update_fields=["discharged_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        person_id=locked.person_id,
+        section="admission",
+        detail={"changed": ["discharged_at"], "corrected": before is not None},
+    )
+    return locked
