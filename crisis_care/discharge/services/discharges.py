@@ -108,7 +108,8 @@ def discharge_episode(
         errors["reason"] = problem
     if discharged_at > now + FUTURE_TOLERANCE:
         errors["discharged_at"] = "The time of discharge must be now or in the past"
-    elif discharged_at < locked.started_at:
+    # Times are entered to the minute, so compare with the minute home treatment started in.
+    elif discharged_at < locked.started_at.replace(second=0, microsecond=0):
         errors["discharged_at"] = (
             "The time of discharge must be after home treatment started, on "
             f"{datetime_long(locked.started_at)}"
