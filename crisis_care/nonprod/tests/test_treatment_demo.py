@@ -49,7 +49,10 @@ MAIN = "llr-crht"
 
 def wipe_treatment_demo() -> None:
     """Remove what the treatment demo writes, in an order the PROTECT foreign keys allow."""
+    from crisis_care.nonprod.tests.test_discharge_demo import wipe_discharge_demo
     from crisis_care.treatment import models as t
+
+    wipe_discharge_demo()  # discharge rows protect the episodes they belong to
 
     for model in (
         t.ReviewInvitation,

@@ -9,7 +9,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from crisis_care.core.presenters import format_nhs_number
 from crisis_care.nonprod.demo import (
@@ -21,6 +23,7 @@ from crisis_care.nonprod.demo import (
     database_is_empty,
     existing_demo_logins,
 )
+from crisis_care.nonprod.discharge_demo import build_discharge_demo
 from crisis_care.nonprod.referrals_demo import DEFAULT_REFERRAL_DAYS
 from crisis_care.nonprod.treatment_demo import DEFAULT_VISIT_DAYS
 
@@ -81,14 +84,18 @@ class Command(BaseCommand):
         started = time.perf_counter()
         # DEBUG's SQL log formats every bulk insert's parameters (about a tenth of the time on
         # SQLite) for nobody to read: the demo's queries are not logged.
-        with override_settings(DEBUG=False):
+        now = timezone.now()
+        with override_settings(DEBUG=False), transaction.atomic():
             summary = build_demo_data(
                 seed=seed,
                 people=people,
                 password=password,
+                now=now,
                 referral_days=referral_days,
                 visit_days=visit_days,
             )
+            # Discharges, aftercare, follow-ups and feedback for the episodes just built.
+            summary.counts |= build_discharge_demo(now=now, seed=seed)
         elapsed = time.perf_counter() - started
 
         self.stdout.write(
