@@ -354,7 +354,28 @@ def build_discharge_demo(*, now: dt.datetime, seed: int) -> dict[str, int]:
     main = Team.objects.filter(code=MAIN_TEAM_CODE).first()
     if main is None:
         return {}
+    _cafe_evenings()
     return build_discharge(DischargeDemoInput(now=now, main=main), seed=seed)
+
+
+def _cafe_evenings() -> None:
+    """The crisis café's opening evenings, so discharge plans print them. DOMAIN.md §1.2 says
+    three nights a week but not which: Thursday to Saturday is made up here, as the referrals
+    demo assumes (referrals_demo.CRISIS_CAFE_EVENINGS). Real nights are set in the directory."""
+    from crisis_care.directory.models import RegularSchedule, Service
+
+    cafe = Service.objects.filter(name="Crisis café").first()
+    if cafe is None or RegularSchedule.objects.filter(service=cafe).exists():
+        return
+    RegularSchedule.objects.bulk_create(
+        RegularSchedule(
+            service=cafe,
+            byday=day,
+            opens_at=dt.time(18),
+            closes_at=dt.time(23),
+        )
+        for day in ("TH", "FR", "SA")
+    )
 
 
 def build_discharge(data: DischargeDemoInput, *, seed: int) -> dict[str, int]:
