@@ -83,11 +83,16 @@ format: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-bench: install
+bench: install bench-hhcrsp
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_pages.py
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_queue.py
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_caseload.py
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_mdt.py
+
+# The visit planner's solver on the published HHCRSP instances (../shared/data/hhcrsp): ~13 minutes.
+.PHONY: bench-hhcrsp
+bench-hhcrsp: install
+	$(PY) scripts/bench_hhcrsp.py $(BENCH_HHCRSP_ARGS)
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "crisis_care.assessments",
     "crisis_care.treatment",
     "crisis_care.discharge",
+    "crisis_care.planning",
 ]
 # Demo data and factories; production settings leave this out.
 if os.environ.get("CRISIS_CARE_NONPROD", "1") == "1":

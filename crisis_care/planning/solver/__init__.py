@@ -1,0 +1,1 @@
+"""The visit planner's solver: plain Python, no Django (see docs/adr/0016-visit-planner-solver.md)."""
