@@ -56,6 +56,9 @@ demo: migrate
 
 run: demo
 	@echo "Crisis Care is starting at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	@# The background worker (exports, the visit planner) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --interval 1 & WORKER=$$!; \
+	trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Browser journeys drive Debian's Chromium; install it if this machine lacks it.

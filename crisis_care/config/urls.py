@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessments/", include("crisis_care.assessments.urls")),
     path("treatment/", include("crisis_care.treatment.urls")),
     path("discharge/", include("crisis_care.discharge.urls")),
+    path("reporting/", include("crisis_care.reporting.urls")),
     path("self-referral/", include((public_urlpatterns, "public"))),
     path("feedback/", include((feedback_urlpatterns, "feedback"))),
 ]

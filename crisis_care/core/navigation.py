@@ -35,6 +35,8 @@ NAVIGATION: list[tuple[str, str, frozenset[Role]]] = [
     ("Rota", "workforce:rota", _ALL - {Role.IG_AUDITOR}),
     ("Staff", "workforce:staff_list", _ALL - {Role.IG_AUDITOR}),
     ("Access reviews", "people:access_reviews", _AUDITORS),
+    # reporting.rules ReportingAction.VIEW_FIGURES
+    ("Performance", "reporting:dashboard", frozenset({Role.TEAM_MANAGER, Role.IG_AUDITOR})),
 ]
 
 

@@ -34,7 +34,13 @@ INSTALLED_APPS = [
     "crisis_care.treatment",
     "crisis_care.discharge",
     "crisis_care.planning",
+    "crisis_care.reporting",
+    # Background work (exports, the visit planner) through Django's tasks API, stored in the
+    # database so the default needs no extra server (DESIGN.md); `manage.py db_worker` runs it.
+    "django_tasks",
+    "django_tasks_db",
 ]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Demo data and factories; production settings leave this out.
 if os.environ.get("CRISIS_CARE_NONPROD", "1") == "1":
     INSTALLED_APPS.append("crisis_care.nonprod")

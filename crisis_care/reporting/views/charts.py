@@ -1,0 +1,16 @@
+"""(Being built: placeholder routes so other pages can link to them.)"""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+
+
+def _placeholder(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    raise Http404("Being built")
+
+
+urlpatterns: list[URLPattern] = [
+    path("charts/", _placeholder, name="charts"),
+    path("charts/<str:key>/", _placeholder, name="chart"),
+]
