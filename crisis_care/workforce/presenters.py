@@ -127,6 +127,8 @@ _TASK_DESCRIPTIONS = {
     "treatment:mdt_board": "The daily review: each person's rating, visits, goals and actions.",
     "treatment:handover": "What the next shift needs to know, and the record it was given.",
     "treatment:lone_working": "Who is out on visits, who is overdue, and what was done.",
+    "discharge:discharges": "Recent discharges: summaries to GPs due or overdue, and follow-ups.",
+    "reporting:dashboard": "Response times, CORE fidelity figures, charts and the data set export.",
 }
 _ROTA_EDITOR_DESCRIPTION = "The shifts for each day: put staff on shifts or take them off."
 

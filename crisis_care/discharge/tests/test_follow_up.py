@@ -303,16 +303,23 @@ def test_a_late_follow_up_can_have_its_reason_recorded(signed_in, practitioner, 
     assert FollowUpMissedReason.objects.filter(admission=late.early_discharge_from).exists()
 
 
-def test_a_reason_is_not_added_once_the_episode_has_ended(signed_in, practitioner, from_ward):
+def test_a_reason_can_still_be_added_after_the_team_has_discharged_the_person(
+    signed_in, practitioner, from_ward
+):
+    """The reason belongs to the ward discharge: the follow-up measure needs it whether or not
+    home treatment has since ended."""
     overdue = from_ward(left=hours_ago(80))
     discharge(overdue, practitioner)
 
     response = signed_in(practitioner).post(
-        url("follow_up_missed", overdue.early_discharge_from), {"reason": "Too late now"}
+        url("follow_up_missed", overdue.early_discharge_from),
+        {"reason": "Admitted to another trust's ward the day after"},
     )
 
-    assert response.status_code == 403
-    assert not FollowUpMissedReason.objects.exists()
+    assert response.status_code == 302
+    assert FollowUpMissedReason.objects.get(admission=overdue.early_discharge_from).reason == (
+        "Admitted to another trust's ward the day after"
+    )
 
 
 # -- Who may see and record it -----------------------------------------------------------------

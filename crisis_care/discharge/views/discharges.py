@@ -541,7 +541,8 @@ def follow_up_missed(request: HttpRequest, pk: uuid.UUID) -> HttpResponseBase:
     admission = follow_up.admission
     if admission.discharged_at is None or follow_up.episode is None:
         raise Http404("The time they left the ward is not recorded yet")
-    require_open(follow_up.episode)
+    # The reason belongs to the ward discharge, not the episode: it can be recorded after the
+    # team has discharged the person too (the follow-up measure still needs it).
     now = timezone.now()
     form = f.FollowUpMissedForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

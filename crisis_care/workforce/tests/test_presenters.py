@@ -104,8 +104,8 @@ def test_the_tasks_follow_the_header_navigation_without_home() -> None:
     assert tasks.index("Who is on now") < tasks.index("Rota") < tasks.index("Staff")
 
 
-def test_an_auditor_only_reviews_access() -> None:
-    assert names(Role.IG_AUDITOR) == ["Access reviews"]
+def test_an_auditor_reviews_access_and_sees_performance_figures() -> None:
+    assert names(Role.IG_AUDITOR) == ["Access reviews", "Performance"]
 
 
 def test_a_system_administrator_cannot_find_people() -> None:
