@@ -1,0 +1,1 @@
+"""Writes for reporting: saved fidelity reviews and data set exports."""
