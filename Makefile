@@ -91,6 +91,7 @@ bench: install bench-hhcrsp
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_queue.py
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_caseload.py
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_mdt.py
+	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_planner.py
 
 # The visit planner's solver on the published HHCRSP instances (../shared/data/hhcrsp): ~13 minutes.
 .PHONY: bench-hhcrsp
