@@ -20,6 +20,37 @@ logger = logging.getLogger(__name__)
 
 ENGLAND_AND_WALES_BANK_HOLIDAYS: frozenset[dt.date] = frozenset(
     {
+        # 2021 to 2023, so five years of history (reports, demo data) count working days right.
+        # 2021
+        dt.date(2021, 1, 1),  # New Year's Day
+        dt.date(2021, 4, 2),  # Good Friday
+        dt.date(2021, 4, 5),  # Easter Monday
+        dt.date(2021, 5, 3),  # Early May bank holiday
+        dt.date(2021, 5, 31),  # Spring bank holiday
+        dt.date(2021, 8, 30),  # Summer bank holiday
+        dt.date(2021, 12, 27),  # Christmas Day (substitute day: 25 December is a Saturday)
+        dt.date(2021, 12, 28),  # Boxing Day (substitute day: 26 December is a Sunday)
+        # 2022
+        dt.date(2022, 1, 3),  # New Year's Day (substitute day: 1 January is a Saturday)
+        dt.date(2022, 4, 15),  # Good Friday
+        dt.date(2022, 4, 18),  # Easter Monday
+        dt.date(2022, 5, 2),  # Early May bank holiday
+        dt.date(2022, 6, 2),  # Spring bank holiday (moved for the Platinum Jubilee)
+        dt.date(2022, 6, 3),  # Platinum Jubilee bank holiday
+        dt.date(2022, 8, 29),  # Summer bank holiday
+        dt.date(2022, 9, 19),  # State Funeral of Queen Elizabeth II
+        dt.date(2022, 12, 26),  # Boxing Day
+        dt.date(2022, 12, 27),  # Christmas Day (substitute day: 25 December is a Sunday)
+        # 2023
+        dt.date(2023, 1, 2),  # New Year's Day (substitute day: 1 January is a Sunday)
+        dt.date(2023, 4, 7),  # Good Friday
+        dt.date(2023, 4, 10),  # Easter Monday
+        dt.date(2023, 5, 1),  # Early May bank holiday
+        dt.date(2023, 5, 8),  # Bank holiday for the coronation of King Charles III
+        dt.date(2023, 5, 29),  # Spring bank holiday
+        dt.date(2023, 8, 28),  # Summer bank holiday
+        dt.date(2023, 12, 25),  # Christmas Day
+        dt.date(2023, 12, 26),  # Boxing Day
         # 2024
         dt.date(2024, 1, 1),  # New Year's Day
         dt.date(2024, 3, 29),  # Good Friday

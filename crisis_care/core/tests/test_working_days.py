@@ -105,3 +105,10 @@ def test_a_year_not_held_skips_only_weekends_and_says_so(caplog: pytest.LogCaptu
     with caplog.at_level(logging.WARNING, logger="crisis_care.core.working_days"):
         assert add_working_days(d("2029-12-24"), 1) == d("2029-12-25")
     assert "Bank holidays for 2029" in caplog.text
+
+
+def test_the_one_off_bank_holidays_of_2022_and_2023_are_skipped():
+    # The Platinum Jubilee, the State Funeral and the Coronation.
+    assert add_working_days(d("2022-06-01"), 1) == d("2022-06-06")
+    assert not is_working_day(d("2022-09-19"))
+    assert add_working_days(d("2023-05-05"), 1) == d("2023-05-09")
