@@ -99,7 +99,7 @@ ENGLAND_AND_WALES_BANK_HOLIDAYS: frozenset[dt.date] = frozenset(
     }
 )
 
-YEARS_HELD = range(2024, 2029)
+YEARS_HELD = range(2021, 2029)
 
 
 def is_bank_holiday(day: dt.date) -> bool:
