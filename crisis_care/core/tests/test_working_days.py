@@ -22,9 +22,12 @@ def test_every_bank_holiday_held_falls_on_a_weekday():
     assert all(day.weekday() < 5 for day in ENGLAND_AND_WALES_BANK_HOLIDAYS)
 
 
-def test_each_year_held_has_eight_bank_holidays():
+def test_each_year_held_has_eight_bank_holidays_and_the_one_offs():
+    # 2022 added the Platinum Jubilee and the State Funeral; 2023 the Coronation.
+    one_offs = {2022: 2, 2023: 1}
     for year in YEARS_HELD:
-        assert len([h for h in ENGLAND_AND_WALES_BANK_HOLIDAYS if h.year == year]) == 8
+        held = [h for h in ENGLAND_AND_WALES_BANK_HOLIDAYS if h.year == year]
+        assert len(held) == 8 + one_offs.get(year, 0), year
 
 
 def test_weekends_are_not_working_days():
