@@ -93,6 +93,13 @@ bench: install bench-hhcrsp
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_mdt.py
 	DJANGO_SETTINGS_MODULE=crisis_care.config.settings.test $(PY) scripts/bench_planner.py
 
+# The reports read whatever data the local database holds (make the five-year demo first:
+# `manage.py demo_data --referral-days 1826 --visit-days 1826`); not part of `make bench`.
+.PHONY: bench-reports
+bench-reports: install
+	$(PY) scripts/bench_dashboard.py
+	$(PY) scripts/bench_fidelity.py
+
 # The visit planner's solver on the published HHCRSP instances (../shared/data/hhcrsp): ~13 minutes.
 .PHONY: bench-hhcrsp
 bench-hhcrsp: install
