@@ -1,4 +1,3 @@
-# ruff: noqa: F811 (the browser fixtures are imported, then asked for by name)
 """Journey: a team manager exports a month's national data set, reads the validation report and
 downloads a table; and a page following an export in progress updates itself when it is ready.
 Every page is checked with axe (zero violations) under the real CSP."""
@@ -13,9 +12,11 @@ from playwright.sync_api import Page, expect
 from crisis_care.core.roles import Role
 from crisis_care.nonprod import factories
 from crisis_care.reporting.models import DataSetExport, ExportStatus
-from crisis_care.tests.system.conftest import axe, browser, page, sign_in  # noqa: F401 (fixtures)
-
-from .test_mhsds_selectors import make_contact, make_episode, make_referral
+from crisis_care.reporting.tests.test_mhsds_selectors import (
+    make_contact,
+    make_episode,
+    make_referral,
+)
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 

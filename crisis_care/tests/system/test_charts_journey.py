@@ -9,17 +9,15 @@ from playwright.sync_api import Page, expect
 
 from crisis_care.core.clock import local_instant
 from crisis_care.core.roles import Role
-from crisis_care.tests.system.conftest import axe, browser, page, sign_in  # noqa: F401 (fixtures)
-
-from .test_charts import last_week_monday
+from crisis_care.reporting.tests.test_charts import last_week_monday
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_manager_reads_the_charts_and_prints_one(  # type: ignore[no-untyped-def]
-    page: Page,  # noqa: F811
-    axe,  # noqa: F811
-    sign_in,  # noqa: F811
+    page: Page,
+    axe,
+    sign_in,
     staff_user,
     make_referral,
 ):
