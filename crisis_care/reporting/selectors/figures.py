@@ -202,9 +202,8 @@ def _bucket(anchor: str, periods: Sequence[Period]) -> Expression:
     bounds: list[dt.datetime] = []
     values: list[int | None] = [None]
     for index, period in ordered:
-        if bounds and bounds[-1] == period.start:
-            pass
-        else:
+        # Adjacent periods share a bound: add a new one only where there is a gap before it.
+        if not bounds or bounds[-1] != period.start:
             bounds.append(period.start)
             values.append(None)
         values[-1] = index
